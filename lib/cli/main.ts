@@ -1,0 +1,23 @@
+// soundlab's command-line entry point: one subcommand per module in lib/cli.
+import { Command } from 'commander';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('soundlab')
+    .description('Audio classification the UrbanSound8K-tutorial way: load, featurize, train, predict, report.')
+    .showHelpAfterError();
+  // Each command module registers itself here (one line per command).
+  return program;
+}
+
+export async function run(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err: unknown) {
+    console.error(`soundlab: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}
+
+if (require.main === module) void run();

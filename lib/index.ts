@@ -1,0 +1,1 @@
+// soundlab's public API: one import for notebooks and scripts.
