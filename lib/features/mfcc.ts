@@ -1,0 +1,85 @@
+// librosa.feature.mfcc and the mel spectrograms under it, composed from stft → mel → dB → DCT.
+import { FEATURE_DEFAULTS } from '../defaults';
+import { DbOptions, powerToDb } from './db';
+import { dctRows } from './dct';
+import { FeatureError } from './errors';
+import { createMatrix, FeatureMatrix, meanOverFrames } from './matrix';
+import { applyFilterbank, MelOptions, melFilterbank } from './mel';
+import { forEachPowerFrame, frameCount, resolveFraming, StftOptions } from './stft';
+
+/** Options of melSpectrogram: framing (nFft 2048, hopLength 512, center, power 2) + mel bands (128, 0 Hz, sr/2). */
+export interface MelSpectrogramOptions extends StftOptions, MelOptions {}
+
+/** Options of logMelSpectrogram: melSpectrogram's + powerToDb's (ref 1, amin 1e-10, topDb 80). */
+export interface LogMelOptions extends MelSpectrogramOptions, DbOptions {}
+
+/** Options of mfcc: logMelSpectrogram's + the number of coefficients kept. */
+export interface MfccOptions extends LogMelOptions {
+  /** Cepstral coefficients kept [n_mfcc]. Default FEATURE_DEFAULTS.nMfcc (40, the tutorial's). */
+  nMfcc?: number;
+}
+
+function checkSampleRate(sampleRate: number): void {
+  if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) throw new FeatureError(`sampleRate must be a positive number of Hz, got ${sampleRate}`);
+}
+
+/**
+ * Mel power spectrogram, librosa `feature.melspectrogram(y=samples, sr=sampleRate)`.
+ * Input: mono samples at `sampleRate` Hz (default 22050). Output: nMels × frames of power (not dB),
+ * frame t centred on sample t·hopLength. Defaults: nFft 2048, hopLength 512, center true, power 2,
+ * nMels 128, fmin 0, fmax sampleRate/2 (Slaney mel scale and norm).
+ */
+export function melSpectrogram(
+  samples: Float32Array,
+  sampleRate: number = FEATURE_DEFAULTS.sampleRate,
+  opts: MelSpectrogramOptions = {},
+): FeatureMatrix {
+  checkSampleRate(sampleRate);
+  const { nFft } = resolveFraming(opts);
+  const fb = melFilterbank({ sampleRate, nFft, nMels: opts.nMels, fmin: opts.fmin, fmax: opts.fmax });
+  const nFrames = frameCount(samples.length, opts);
+  const out = createMatrix(fb.nMels, nFrames);
+  const mel = new Float64Array(fb.nMels);
+  forEachPowerFrame(samples, opts, (t, spectrum) => {
+    applyFilterbank(fb, spectrum, mel);
+    for (let i = 0; i < fb.nMels; i++) out.data[i * nFrames + t] = mel[i];
+  });
+  return out;
+}
+
+/**
+ * Log-mel spectrogram in dB, librosa `power_to_db(melspectrogram(y, sr))` (top_db over the whole
+ * clip). Shape nMels × frames. Defaults as melSpectrogram plus refPower 1, aminPower 1e-10, topDb 80.
+ */
+export function logMelSpectrogram(
+  samples: Float32Array,
+  sampleRate: number = FEATURE_DEFAULTS.sampleRate,
+  opts: LogMelOptions = {},
+): FeatureMatrix {
+  const mel = melSpectrogram(samples, sampleRate, opts);
+  const db = powerToDb(mel.data, opts);
+  return { data: db, nRows: mel.nRows, nCols: mel.nCols };
+}
+
+/**
+ * MFCCs, librosa `feature.mfcc(y=samples, sr=sampleRate, n_mfcc=nMfcc)`: the orthonormal DCT-II of
+ * the log-mel spectrogram over the band axis, first nMfcc rows. Shape nMfcc × frames (librosa's
+ * (n_mfcc, t)), frame t centred on sample t·hopLength. Defaults: nMfcc 40 (the tutorial's), and
+ * logMelSpectrogram's (nFft 2048, hopLength 512, 128 Slaney mels, topDb 80).
+ */
+export function mfcc(samples: Float32Array, sampleRate: number = FEATURE_DEFAULTS.sampleRate, opts: MfccOptions = {}): FeatureMatrix {
+  const nMfcc = opts.nMfcc ?? FEATURE_DEFAULTS.nMfcc;
+  const nMels = opts.nMels ?? FEATURE_DEFAULTS.nMels;
+  if (!Number.isInteger(nMfcc) || nMfcc < 1 || nMfcc > nMels) {
+    throw new FeatureError(`nMfcc must be an integer in [1, nMels=${nMels}], got ${nMfcc}`);
+  }
+  return dctRows(logMelSpectrogram(samples, sampleRate, opts), nMfcc);
+}
+
+/**
+ * The tutorial's feature vector: the MFCC matrix averaged over frames,
+ * `np.mean(librosa.feature.mfcc(y=X, sr=sample_rate, n_mfcc=40).T, axis=0)`. Length nMfcc (default 40).
+ */
+export function mfccMean(samples: Float32Array, sampleRate: number = FEATURE_DEFAULTS.sampleRate, opts: MfccOptions = {}): Float32Array {
+  return meanOverFrames(mfcc(samples, sampleRate, opts));
+}
