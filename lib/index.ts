@@ -1,1 +1,2 @@
 // soundlab's public API: one import for notebooks and scripts.
+export * from './features';

@@ -78,7 +78,7 @@ export function copyFrame(samples: ArrayLike<number>, t: number, framing: Framin
  * The unwindowed frames of `samples` as librosa frames them (centred and zero-padded by default):
  * frameCount(...) arrays of nFft samples. Meant for per-frame extractors such as meyda's.
  */
-export function frames(samples: Float32Array, opts: FramingOptions = {}): Float32Array[] {
+export function frameSignal(samples: Float32Array, opts: FramingOptions = {}): Float32Array[] {
   const framing = resolveFraming(opts);
   const nFrames = frameCount(samples.length, framing);
   const out: Float32Array[] = [];
