@@ -1,2 +1,3 @@
 // soundlab's public API: one import for notebooks and scripts.
 export * from './features';
+export * from './data';
