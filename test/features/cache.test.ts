@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cacheKey, contentHash, decodeEntry, encodeEntry, FeatureCache } from '../../lib/features/cache';
+
+const dir = mkdtempSync(join(tmpdir(), 'soundlab-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const value = { data: Float32Array.from([1.5, -2.25, 3e-7, 40, 5, 6]), shape: [2, 3] };
+
+describe('cache keys', () => {
+  it('depend on content and on every parameter, not on parameter order', () => {
+    const h = contentHash(Buffer.from('RIFF....WAVE'));
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(cacheKey(h, { nMfcc: 40, sampleRate: 22050 })).toBe(cacheKey(h, { sampleRate: 22050, nMfcc: 40 }));
+    expect(cacheKey(h, { nMfcc: 40 })).not.toBe(cacheKey(h, { nMfcc: 20 }));
+    expect(cacheKey(h, { features: ['mfcc', 'rms'] })).not.toBe(cacheKey(h, { features: ['rms', 'mfcc'] }));
+    expect(cacheKey(h, { nMfcc: 40 })).not.toBe(cacheKey(contentHash(Buffer.from('RIFF....WAVF')), { nMfcc: 40 }));
+  });
+});
+
+describe('cache entries', () => {
+  it('round-trip data and shape exactly', () => {
+    const decoded = decodeEntry('k', encodeEntry('k', value));
+    expect('value' in decoded && decoded.value).toEqual(value);
+  });
+
+  it('detect every kind of damage', () => {
+    const good = encodeEntry('k', value);
+    const flipped = Buffer.from(good);
+    flipped[flipped.length - 3] ^= 0x10;
+    expect(decodeEntry('k', flipped)).toEqual({ reason: 'payload checksum mismatch' });
+    expect(decodeEntry('k', good.subarray(0, good.length - 4))).toHaveProperty('reason', expect.stringMatching(/payload is 20 bytes, header says 24/));
+    expect(decodeEntry('k', good.subarray(0, 10))).toHaveProperty('reason', expect.stringMatching(/truncated/));
+    expect(decodeEntry('other key', good)).toEqual({ reason: 'entry belongs to another key' });
+    const badMagic = Buffer.from(good);
+    badMagic[0] ^= 1;
+    expect(decodeEntry('k', badMagic)).toEqual({ reason: 'bad magic' });
+  });
+
+  it('refuses a shape that does not match the data', () => {
+    expect(() => encodeEntry('k', { data: new Float32Array(5), shape: [2, 3] })).toThrow(/does not match/);
+  });
+});
+
+describe('FeatureCache', () => {
+  it('misses, stores, hits, and reports a corrupted file as corrupt', () => {
+    const cache = new FeatureCache(dir);
+    expect(cache.get('a')).toEqual({ status: 'miss' });
+    expect(cache.set('a', value)).toBeNull();
+    expect(cache.get('a')).toEqual({ status: 'hit', value });
+    const path = cache.pathFor('a');
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 1] ^= 0xff;
+    writeFileSync(path, bytes);
+    expect(cache.get('a')).toEqual({ status: 'corrupt', reason: 'payload checksum mismatch' });
+    writeFileSync(path, bytes.subarray(0, 30));
+    expect(cache.get('a').status).toBe('corrupt');
+  });
+
+  it('returns a payload that is aligned and independent of the file buffer', () => {
+    const cache = new FeatureCache(dir);
+    const odd = { data: Float32Array.from([1, 2, 3]), shape: [3] };
+    cache.set('odd', odd);
+    const hit = cache.get('odd');
+    expect(hit.status === 'hit' && hit.value.data.byteOffset).toBe(0);
+    expect(hit.status === 'hit' && Array.from(hit.value.data)).toEqual([1, 2, 3]);
+  });
+});

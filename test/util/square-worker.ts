@@ -1,0 +1,8 @@
+// Worker module for the pool tests: squares numbers; -1 kills its worker (a crash the pool must survive).
+import { threadId } from 'node:worker_threads';
+import { serveItems } from '../../lib/util/worker-pool';
+
+serveItems<number, { square: number; threadId: number }>((x) => {
+  if (x === -1) process.exit(9);
+  return { result: { square: x * x, threadId } };
+});
