@@ -41,3 +41,45 @@ export const TRAIN_DEFAULTS = {
   validationSplit: 0.2,
   seed: 0,
 } as const;
+
+/** Augmentation (lib/augment): ranges as Salamon & Bello 2017 used them where they used the deformation. */
+export const AUGMENT_DEFAULTS = {
+  /** Time shift: largest shift either way, seconds. */
+  maxShiftSeconds: 0.5,
+  /** Time stretch factors drawn uniformly from this range (SB-CNN: 0.81, 0.93, 1.07, 1.23). */
+  stretchRates: [0.81, 1.23] as readonly [number, number],
+  /** Pitch shift drawn uniformly from ±this many semitones (SB-CNN PS1: ±1, ±2). */
+  maxSemitones: 2,
+  /** Additive white noise SNR, dB. */
+  snrDb: 20,
+  /** SpecAugment masks: widest time mask (frames) and frequency mask (mel bands). */
+  maxTimeMaskFrames: 20,
+  maxFreqMaskBands: 15,
+  /** Augmented copies made of each training clip. */
+  copies: 1,
+} as const;
+
+/** The SB-CNN (Salamon & Bello 2017) on log-mel patches, and the small GRU over MFCC frames. */
+export const CNN_DEFAULTS = {
+  /** Patch: mel bands × frames (128 frames ≈ 3 s at 22050 Hz, hop 512). */
+  nMels: 128,
+  frames: 128,
+  /** Filters of the three 5×5 conv layers, units of the dense layer. */
+  filters: [24, 48, 48] as readonly number[],
+  denseUnits: 64,
+  kernelSize: 5,
+  /** Max-pool after conv 1 and 2: (4 mel bands × 2 frames). */
+  poolSize: [4, 2] as readonly [number, number],
+  dropout: 0.5,
+  l2: 0.001,
+} as const;
+
+export const RNN_DEFAULTS = {
+  /** MFCC frames per clip (padded/cropped; 128 ≈ 3 s at 22050 Hz, hop 512) and coefficients per frame. */
+  frames: 128,
+  nMfcc: 40,
+  /** 'gru' or 'lstm'; units of the recurrent layer. */
+  cell: 'gru' as 'gru' | 'lstm',
+  units: 64,
+  dropout: 0.3,
+} as const;
