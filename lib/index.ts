@@ -1,3 +1,4 @@
 // soundlab's public API: one import for notebooks and scripts.
+export * from './audio';
 export * from './features';
 export * from './data';

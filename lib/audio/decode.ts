@@ -1,0 +1,85 @@
+// Decoding audio file bytes, whatever the container: WAV through our parser, the rest through `audio-decode`.
+
+import { AudioDecodeError } from './errors';
+import type { AudioContainer, DecodedAudio } from './types';
+import { decodeWav } from './wav';
+
+const ascii = (b: Uint8Array, at: number, length: number) =>
+  at + length <= b.length ? String.fromCharCode(...b.subarray(at, at + length)) : '';
+
+/**
+ * Names the container from the first bytes of a file (its magic numbers; the file name is not
+ * trusted). Returns 'other' when nothing matches.
+ */
+export function sniffContainer(bytes: Uint8Array): AudioContainer {
+  const head4 = ascii(bytes, 0, 4);
+  if (head4 === 'RIFF' || head4 === 'RIFX' || head4 === 'RF64') return 'wav';
+  if (head4 === 'fLaC') return 'flac';
+  if (head4 === 'OggS') return ascii(bytes, 28, 8) === 'OpusHead' ? 'opus' : 'ogg';
+  if (head4 === 'qoaf') return 'qoa';
+  if (head4 === 'FORM' && /^AIF[FC]$/.test(ascii(bytes, 8, 4))) return 'aiff';
+  if (ascii(bytes, 4, 4) === 'ftyp') return 'm4a';
+  if (bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return 'webm';
+  if (bytes.length >= 4 && bytes[0] === 0x30 && bytes[1] === 0x26 && bytes[2] === 0xb2 && bytes[3] === 0x75) return 'wma';
+  if (ascii(bytes, 0, 3) === 'ID3') return 'mp3';
+  if (bytes.length >= 2 && bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0) {
+    // Frame sync: layer bits 00 mean ADTS AAC, anything else an MPEG audio frame.
+    return (bytes[1] & 0x06) === 0 ? 'aac' : 'mp3';
+  }
+  return 'other';
+}
+
+/**
+ * Decodes a WAV file's bytes synchronously into float channels (see decodeWav for the encodings).
+ * Other containers need `decodeAudioAsync` (their decoders are asynchronous): for them, and for
+ * anything that is not audio, this throws AudioDecodeError naming `path` and the reason.
+ */
+export function decodeAudio(bytes: Uint8Array, path: string): DecodedAudio {
+  const container = sniffContainer(bytes);
+  if (container === 'wav' || container === 'other') return decodeWav(bytes, path);
+  throw new AudioDecodeError(
+    path,
+    `${container} files can only be decoded asynchronously (use loadAudio or decodeAudioAsync, not the synchronous loader)`,
+  );
+}
+
+type AudioDecodeModule = { default: (buf: Uint8Array) => Promise<{ channelData: Float32Array[]; sampleRate: number }> };
+
+/**
+ * Decodes audio file bytes: WAV with our own parser, mp3 / flac / ogg vorbis / opus / qoa / aac
+ * through the `audio-decode` package (an ES module of wasm decoders, hence asynchronous). The result
+ * has the decoder's channels and rate; `info.encoding` is the codec name for compressed formats.
+ */
+export async function decodeAudioAsync(bytes: Uint8Array, path: string): Promise<DecodedAudio> {
+  const container = sniffContainer(bytes);
+  if (container === 'wav' || container === 'other') return decodeWav(bytes, path);
+  let decoded: { channelData: Float32Array[]; sampleRate: number };
+  try {
+    const mod = (await import('audio-decode')) as unknown as AudioDecodeModule;
+    decoded = await mod.default(bytes);
+  } catch (err: unknown) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new AudioDecodeError(path, `cannot decode ${container} audio: ${reason}`);
+  }
+  const channels = decoded.channelData;
+  if (!channels || channels.length === 0 || !(decoded.sampleRate > 0)) {
+    throw new AudioDecodeError(path, `cannot decode ${container} audio: the decoder returned no audio`);
+  }
+  const frameCount = channels[0].length;
+  return {
+    channels,
+    sampleRate: decoded.sampleRate,
+    info: {
+      container,
+      encoding: container === 'ogg' ? 'vorbis' : container,
+      formatTag: 0,
+      extensible: false,
+      bitsPerSample: 0,
+      channelCount: channels.length,
+      sampleRate: decoded.sampleRate,
+      frameCount,
+      durationSeconds: frameCount / decoded.sampleRate,
+      truncated: false,
+    },
+  };
+}
