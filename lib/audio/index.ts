@@ -2,7 +2,7 @@
 export { AudioDecodeError } from './errors';
 export type { AudioContainer, AudioFileInfo, DecodedAudio } from './types';
 export { decodeWav, parseWav } from './wav';
-export type { WavEncoding, WavFormat, WavLayout } from './wav';
+export type { WavSampleEncoding, WavFormat, WavLayout } from './wav';
 export { decodeAudio, decodeAudioAsync, sniffContainer } from './decode';
 export { toMono } from './mono';
 export { resample, sincWindow, KAISER_FAST } from './resample';

@@ -26,10 +26,10 @@ export interface WavFormat {
   bitsPerSample: number;
   /** Bytes per frame as decoded: channelCount × ceil(bitsPerSample / 8). */
   blockAlign: number;
-  encoding: WavEncoding;
+  encoding: WavSampleEncoding;
 }
 
-export type WavEncoding = 'pcm_u8' | 'pcm_s16le' | 'pcm_s24le' | 'pcm_s32le' | 'float32' | 'float64' | 'alaw' | 'mulaw';
+export type WavSampleEncoding = 'pcm_u8' | 'pcm_s16le' | 'pcm_s24le' | 'pcm_s32le' | 'float32' | 'float64' | 'alaw' | 'mulaw';
 
 /** Where the audio of a WAV file is: its format, the byte range of the frames present, and whether the data chunk was cut. */
 export interface WavLayout {
@@ -131,13 +131,13 @@ function parseFormat(bytes: Uint8Array, view: DataView, at: number, size: number
   }
   if (sampleRate === 0) throw new AudioDecodeError(path, "sample rate 0 Hz in the 'fmt ' chunk");
 
-  let encoding: WavEncoding;
+  let encoding: WavSampleEncoding;
   switch (effectiveTag) {
     case WAVE_FORMAT_PCM: {
       // Bit depths that are not a whole number of bytes (12, 20) are stored left-justified in the
       // next container size; libsndfile decodes them as that container, and so do we.
       const containerBytes = Math.ceil(bitsPerSample / 8);
-      const byWidth: Record<number, WavEncoding> = { 1: 'pcm_u8', 2: 'pcm_s16le', 3: 'pcm_s24le', 4: 'pcm_s32le' };
+      const byWidth: Record<number, WavSampleEncoding> = { 1: 'pcm_u8', 2: 'pcm_s16le', 3: 'pcm_s24le', 4: 'pcm_s32le' };
       const enc = byWidth[containerBytes];
       if (!enc) throw new AudioDecodeError(path, `unsupported PCM bit depth (${bitsPerSample} bits)`);
       encoding = enc;
