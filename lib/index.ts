@@ -2,3 +2,5 @@
 export * from './audio';
 export * from './features';
 export * from './data';
+export * from './plot';
+export * from './notebook';

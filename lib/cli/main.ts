@@ -1,5 +1,7 @@
 // soundlab's command-line entry point: one subcommand per module in lib/cli.
 import { Command } from 'commander';
+import { register as registerNotebooks } from './notebooks';
+import { register as registerInfo } from './info';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -8,6 +10,8 @@ export function buildProgram(): Command {
     .description('Audio classification the UrbanSound8K-tutorial way: load, featurize, train, predict, report.')
     .showHelpAfterError();
   // Each command module registers itself here (one line per command).
+  registerNotebooks(program);
+  registerInfo(program);
   return program;
 }
 

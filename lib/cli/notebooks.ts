@@ -1,0 +1,45 @@
+// `soundlab notebooks`: execute the tutorial notebooks and write the HTML reports and their index.
+import type { Command } from 'commander';
+import { JupyterMissingError, paramsToEnv, runNotebooks } from '../notebook';
+
+function collect(value: string, previous: string[]): string[] {
+  return previous.concat(value);
+}
+
+export function register(program: Command): void {
+  program
+    .command('notebooks')
+    .description('Execute the notebooks top to bottom (jupyter nbconvert) and write HTML reports plus an index')
+    .option('--param <key=value>', 'override a notebook parameter, e.g. --param epochs=20 --param data=path/to/UrbanSound8K (repeatable)', collect, [])
+    .option('--only <list>', 'run only these notebooks: comma-separated numbers or names, e.g. 01,02')
+    .option('--out <dir>', 'where reports go (default: reports/ in the project)')
+    .option('--notebooks <dir>', 'folder with the NN-name.ipynb notebooks (default: notebooks/ in the project)')
+    .option('--timeout <seconds>', 'per-cell timeout in seconds', '1800')
+    .action(async (opts: { param: string[]; only?: string; out?: string; notebooks?: string; timeout: string }) => {
+      const timeout = Number(opts.timeout);
+      if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout: '${opts.timeout}' is not a positive number of seconds`);
+      let summary;
+      try {
+        summary = await runNotebooks({
+          notebooksDir: opts.notebooks,
+          outDir: opts.out,
+          only: opts.only ? opts.only.split(',') : undefined,
+          env: paramsToEnv(opts.param),
+          cellTimeoutSeconds: timeout,
+        });
+      } catch (err) {
+        if (err instanceof JupyterMissingError) {
+          console.error(`soundlab notebooks: ${err.message}`);
+          process.exitCode = 1;
+          return;
+        }
+        throw err;
+      }
+      const failed = summary.notebooks.filter((n) => !n.ok);
+      console.log(`\nReports: ${summary.indexHtml}  (${summary.notebooks.length} notebooks in ${summary.seconds.toFixed(1)} s)`);
+      if (failed.length) {
+        console.error(`soundlab notebooks: ${failed.length} notebook(s) failed: ${failed.map((n) => `${n.name} (${n.error})`).join('; ')}; logs in ${summary.outDir}/logs`);
+        process.exitCode = 1;
+      }
+    });
+}

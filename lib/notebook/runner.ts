@@ -1,0 +1,247 @@
+// Executes the notebooks top to bottom with `jupyter nbconvert --execute` and exports each as an HTML report.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { installKernel, jupyterEnv, KERNEL_NAME, PROJECT_ROOT } from './kernel';
+import { NOTEBOOK_ENV, RESULTS_DIR_ENV, resultsFile } from './params';
+import { writeReportsIndex } from './reports';
+
+/** The Debian command that installs what the runner needs (the CI script installs the same). */
+export const JUPYTER_INSTALL_COMMAND = 'sudo apt-get install -y jupyter-nbconvert python3-ipykernel';
+
+/** Raised when `jupyter-nbconvert` is not on PATH: says exactly what to install. */
+export class JupyterMissingError extends Error {
+  constructor() {
+    super(
+      `jupyter-nbconvert was not found on PATH; the notebooks run through Jupyter. Install it with:\n  ${JUPYTER_INSTALL_COMMAND}\n` +
+        '(elsewhere: pip install nbconvert ipykernel)',
+    );
+    this.name = 'JupyterMissingError';
+  }
+}
+
+/** Raised for a notebook selection or folder that cannot be run. */
+export class NotebookRunError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'NotebookRunError';
+  }
+}
+
+/** True when `jupyter-nbconvert` runs. */
+export function haveNbconvert(): boolean {
+  const probe = spawnSync('jupyter-nbconvert', ['--version'], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+/** The folder with nbconvert's `soundlab` template (JupyterLab's, without CDN scripts). */
+export const TEMPLATES_DIR = join(__dirname, 'templates');
+
+/** The notebooks of a folder, `NN-name.ipynb`, in order. */
+export function listNotebooks(dir: string): string[] {
+  if (!existsSync(dir)) throw new NotebookRunError(dir, 'no such folder');
+  return readdirSync(dir)
+    .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Keeps the notebooks named in `only`: each entry is a number prefix (`01`, `1`) or a name (`02-waveform`).
+ * Throws NotebookRunError naming an entry that matches nothing.
+ */
+export function selectNotebooks(files: readonly string[], only: readonly string[] | undefined): string[] {
+  if (!only || only.length === 0) return [...files];
+  const chosen = new Set<string>();
+  for (const raw of only) {
+    const want = raw.trim().replace(/\.ipynb$/, '');
+    if (!want) continue;
+    const hits = files.filter((f) => {
+      const name = basename(f, '.ipynb');
+      const number = name.slice(0, 2);
+      return name === want || number === want.padStart(2, '0');
+    });
+    if (hits.length === 0) throw new NotebookRunError(want, `no notebook matches (have ${files.map((f) => basename(f, '.ipynb')).join(', ')})`);
+    hits.forEach((h) => chosen.add(h));
+  }
+  return files.filter((f) => chosen.has(f));
+}
+
+/** The first error a cell produced in an executed notebook. */
+export interface CellError {
+  /** 1-based index among the notebook's code cells. */
+  cell: number;
+  ename: string;
+  evalue: string;
+}
+
+/** Finds the first error output of an executed notebook (nbformat 4 JSON), or undefined. */
+export function firstCellError(notebook: { cells: { cell_type: string; outputs?: { output_type: string; ename?: string; evalue?: string }[] }[] }): CellError | undefined {
+  let codeIndex = 0;
+  for (const cell of notebook.cells) {
+    if (cell.cell_type !== 'code') continue;
+    codeIndex++;
+    for (const out of cell.outputs ?? []) {
+      if (out.output_type === 'error') return { cell: codeIndex, ename: out.ename ?? 'Error', evalue: out.evalue ?? '' };
+    }
+  }
+  return undefined;
+}
+
+/** What happened to one notebook. */
+export interface NotebookResult {
+  /** File name without `.ipynb`, e.g. `01-load-audio`. */
+  name: string;
+  ok: boolean;
+  /** Wall time of the execution in seconds. */
+  seconds: number;
+  /** The exported report and the executed notebook, relative to the output folder (absent if none was written). */
+  html?: string;
+  ipynb?: string;
+  /** Why it failed: the first cell error, or nbconvert's own message (timeout, dead kernel). */
+  error?: string;
+  /** What the notebook recorded with recordResult (params included). */
+  results: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  /** Folder with the notebooks (default `<root>/notebooks`). */
+  notebooksDir?: string;
+  /** Where reports go (default `<root>/reports`). */
+  outDir?: string;
+  /** Subset to run (see selectNotebooks). */
+  only?: readonly string[];
+  /** Environment for the kernels, e.g. from paramsToEnv(['epochs=20']). */
+  env?: Record<string, string>;
+  /** Per-cell timeout in seconds (default 1800: featurizing the real UrbanSound8K takes a while). */
+  cellTimeoutSeconds?: number;
+  /** Progress lines (default console.log). */
+  log?: (line: string) => void;
+}
+
+function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', (err) => resolveRun({ code: 127, output: String(err) }));
+    child.on('close', (code) => resolveRun({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8') }));
+  });
+}
+
+/** The last meaningful line of nbconvert's output (the exception it died of). */
+function lastLine(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('[NbConvertApp]') && !/Warning|validate\(nb\)/.test(l));
+  return lines.slice(-1)[0] ?? 'nbconvert failed';
+}
+
+/**
+ * Executes one notebook into `outDir`: the executed `.ipynb` (errors kept in their cells, so a failing
+ * notebook still gets a report showing where), then its HTML export with the offline template.
+ */
+export async function runNotebook(file: string, outDir: string, options: RunOptions = {}): Promise<NotebookResult> {
+  const name = basename(file, '.ipynb');
+  const resultsDir = join(outDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  rmSync(resultsFile(resultsDir, name), { force: true });
+  const logsDir = join(outDir, 'logs');
+  mkdirSync(logsDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...jupyterEnv(PROJECT_ROOT),
+    ...(options.env ?? {}),
+    [RESULTS_DIR_ENV]: resultsDir,
+    [NOTEBOOK_ENV]: name,
+  };
+  const timeout = options.cellTimeoutSeconds ?? 1800;
+  const started = Date.now();
+  const exec = await runProcess(
+    'jupyter-nbconvert',
+    [
+      '--to', 'notebook', '--execute', '--allow-errors',
+      `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+      `--ExecutePreprocessor.timeout=${timeout}`,
+      '--ExecutePreprocessor.startup_timeout=180',
+      '--output-dir', outDir, '--output', name,
+      file,
+    ],
+    env,
+    PROJECT_ROOT,
+  );
+  const seconds = (Date.now() - started) / 1000;
+  const ipynbPath = join(outDir, `${name}.ipynb`);
+  const result: NotebookResult = { name, ok: false, seconds, results: {} };
+  let log = exec.output;
+  if (exec.code !== 0 || !existsSync(ipynbPath)) {
+    result.error = lastLine(exec.output);
+  } else {
+    result.ipynb = `${name}.ipynb`;
+    const executed = JSON.parse(readFileSync(ipynbPath, 'utf8'));
+    const cellError = firstCellError(executed);
+    if (cellError) result.error = `cell ${cellError.cell}: ${cellError.ename}: ${cellError.evalue}`;
+    const html = await runProcess(
+      'jupyter-nbconvert',
+      ['--to', 'html', '--template', 'soundlab', `--TemplateExporter.extra_template_basedirs=${TEMPLATES_DIR}`, '--output-dir', outDir, ipynbPath],
+      env,
+      PROJECT_ROOT,
+    );
+    log += html.output;
+    if (html.code === 0 && existsSync(join(outDir, `${name}.html`))) result.html = `${name}.html`;
+    else result.error = result.error ?? `HTML export failed: ${lastLine(html.output)}`;
+    result.ok = !result.error;
+  }
+  writeFileSync(join(logsDir, `${name}.log`), log);
+  const recorded = resultsFile(resultsDir, name);
+  if (existsSync(recorded)) result.results = JSON.parse(readFileSync(recorded, 'utf8')) as Record<string, unknown>;
+  return result;
+}
+
+/** The whole run: what ran, with which environment, and where the index is. */
+export interface RunSummary {
+  outDir: string;
+  indexHtml: string;
+  notebooks: NotebookResult[];
+  /** The parameter overrides given (environment variables). */
+  overrides: Record<string, string>;
+  ok: boolean;
+  seconds: number;
+}
+
+/**
+ * Runs the notebooks in order (kernel registered first, so a moved project still works), printing a
+ * progress line per notebook, then writes `index.html` and `index.json` into the output folder.
+ * Throws JupyterMissingError without jupyter-nbconvert.
+ */
+export async function runNotebooks(options: RunOptions = {}): Promise<RunSummary> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (!haveNbconvert()) throw new JupyterMissingError();
+  installKernel(PROJECT_ROOT);
+  const notebooksDir = resolve(options.notebooksDir ?? join(PROJECT_ROOT, 'notebooks'));
+  const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, 'reports'));
+  const files = selectNotebooks(listNotebooks(notebooksDir), options.only);
+  if (files.length === 0) throw new NotebookRunError(notebooksDir, 'no notebooks (NN-name.ipynb) found');
+  mkdirSync(outDir, { recursive: true });
+  const started = Date.now();
+  const results: NotebookResult[] = [];
+  for (const [i, file] of files.entries()) {
+    const name = basename(file, '.ipynb');
+    log(`[${i + 1}/${files.length}] ${name} …`);
+    const result = await runNotebook(file, outDir, options);
+    results.push(result);
+    const where = result.html ? ` → ${join(outDir, result.html)}` : '';
+    log(`[${i + 1}/${files.length}] ${name} ${result.ok ? 'ok' : 'FAILED'} in ${result.seconds.toFixed(1)} s${where}${result.error ? `\n      ${result.error}` : ''}`);
+  }
+  const summary: RunSummary = {
+    outDir,
+    indexHtml: join(outDir, 'index.html'),
+    notebooks: results,
+    overrides: options.env ?? {},
+    ok: results.every((r) => r.ok),
+    seconds: (Date.now() - started) / 1000,
+  };
+  writeReportsIndex(summary);
+  return summary;
+}

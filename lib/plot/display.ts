@@ -1,0 +1,189 @@
+// Showing figures, sound and tables in a tslab notebook: HTML with plotly embedded once, WAV data URIs, tables.
+import { readFileSync } from 'node:fs';
+import { encodeWav } from '../audio/encode';
+import { escapeHtml, type Figure } from './figures';
+
+/** Where plotly's browser bundle comes from: the installed plotly.js-dist package, never a CDN. */
+export function plotlyBundlePath(): string {
+  return require.resolve('plotly.js-dist/plotly.js');
+}
+
+let bundleCache: string | undefined;
+
+/**
+ * plotly.js as an inline `<script>` body. `</script` inside the bundle is escaped (`<\/script`) so the
+ * HTML parser cannot end the element early; JavaScript reads `<\/` as `</` in strings, regexes and comments.
+ */
+export function plotlyBundle(): string {
+  if (bundleCache === undefined) bundleCache = readFileSync(plotlyBundlePath(), 'utf8').replace(/<\/script/gi, '<\\/script');
+  return bundleCache;
+}
+
+/** JSON safe to put inside a `<script>` element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Marks the element carrying the bundle; the browser test and `figureHtml` callers can look for it. */
+export const PLOTLY_BUNDLE_ID = 'soundlab-plotly-bundle';
+
+let figureCounter = 0;
+
+/**
+ * The HTML of one figure: a `<div>` and a script that draws it with `Plotly.newPlot`.
+ * With `includePlotly`, the plotly bundle is put in front (once per notebook is enough: later outputs
+ * reuse `window.Plotly`; a figure whose output renders before the bundle's waits for its load event).
+ *
+ * @param figure a figure from the builders in figures.ts.
+ * @param options includePlotly (default false), a div id (default a fresh `soundlab-fig-N`).
+ */
+export function figureHtml(figure: Figure, options: { includePlotly?: boolean; id?: string } = {}): string {
+  const id = options.id ?? `soundlab-fig-${Date.now().toString(36)}-${++figureCounter}`;
+  const height = typeof figure.layout.height === 'number' ? figure.layout.height : 320;
+  const parts: string[] = [];
+  if (options.includePlotly) {
+    parts.push(
+      `<script id="${PLOTLY_BUNDLE_ID}">${plotlyBundle()}\n;window.dispatchEvent(new Event('soundlab-plotly-ready'));</script>`,
+    );
+  }
+  parts.push(`<div id="${id}" class="soundlab-figure" style="width:100%;min-height:${height}px"></div>`);
+  parts.push(
+    '<script>(function(){' +
+      `var data=${scriptJson(figure.data)},layout=${scriptJson(figure.layout)};` +
+      `function draw(){window.Plotly.newPlot(${scriptJson(id)},data,layout,{responsive:true,displaylogo:false});}` +
+      "if(window.Plotly){draw();}else{window.addEventListener('soundlab-plotly-ready',draw,{once:true});}" +
+      '})();</script>',
+  );
+  return parts.join('\n');
+}
+
+/**
+ * `<audio controls>` with the clip as a base64 data URI of a 16-bit PCM WAV (the tutorial's `ipd.Audio`).
+ *
+ * @param samples one Float32Array (mono) or one per channel; values in [-1, 1] (clipped when written).
+ * @param sampleRate in Hz (an integer).
+ * @param options label: text shown before the player.
+ */
+export function audioHtml(samples: Float32Array | Float32Array[], sampleRate: number, options: { label?: string } = {}): string {
+  const channels = Array.isArray(samples) ? samples : [samples];
+  const wav = encodeWav(channels, Math.round(sampleRate), { encoding: 'pcm_s16le' });
+  const uri = `data:audio/wav;base64,${Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength).toString('base64')}`;
+  const player = `<audio controls preload="auto" src="${uri}"></audio>`;
+  return options.label ? `<div class="soundlab-audio"><span>${escapeHtml(options.label)}</span><br>${player}</div>` : player;
+}
+
+/** Something with named columns and rows: a danfojs DataFrame has both. */
+export interface TableLike {
+  columns: readonly string[];
+  values: readonly unknown[];
+}
+
+function cell(value: unknown, decimals: number): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(decimals);
+  if (value === null || value === undefined) return '';
+  return escapeHtml(String(value));
+}
+
+/**
+ * An HTML table from a danfojs DataFrame (or anything with `columns` and row `values`) or from plain rows
+ * (objects: the keys of the first row are the columns).
+ *
+ * @param options maxRows (default 20; the rest are counted, not shown), decimals for non-integers (default 4),
+ *   an optional index column shown first (DataFrame `index`), a caption.
+ */
+export function tableHtml(
+  table: TableLike | readonly Record<string, unknown>[],
+  options: { maxRows?: number; decimals?: number; caption?: string; index?: readonly unknown[] } = {},
+): string {
+  const maxRows = options.maxRows ?? 20;
+  const decimals = options.decimals ?? 4;
+  let columns: string[];
+  let rows: unknown[][];
+  let index = options.index;
+  if (Array.isArray(table)) {
+    const list = table as readonly Record<string, unknown>[];
+    columns = list.length ? Object.keys(list[0]) : [];
+    rows = list.map((r) => columns.map((c) => r[c]));
+  } else {
+    const frame = table as TableLike & { index?: readonly unknown[] };
+    columns = [...frame.columns];
+    // A danfojs Series has values as a flat array: one column.
+    rows = frame.values.map((r) => (Array.isArray(r) ? r : [r]));
+    index = index ?? frame.index;
+  }
+  const head = (index ? ['<th></th>'] : []).concat(columns.map((c) => `<th>${escapeHtml(String(c))}</th>`)).join('');
+  const body = rows
+    .slice(0, maxRows)
+    .map((r, i) => {
+      const idx = index ? `<th>${cell(index[i], decimals)}</th>` : '';
+      return `<tr>${idx}${r.map((v) => `<td>${cell(v, decimals)}</td>`).join('')}</tr>`;
+    })
+    .join('');
+  const more = rows.length > maxRows ? `<p>… ${rows.length - maxRows} more rows (${rows.length} in all)</p>` : '';
+  const caption = options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : '';
+  return `<table class="soundlab-table">${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`;
+}
+
+/** Where HTML goes: tslab's `display.html` in a notebook. */
+export type HtmlSink = (html: string) => void;
+
+/** Shows figures, audio and tables through one sink, embedding the plotly bundle with the first figure only. */
+export class NotebookDisplay {
+  private plotlyShown = false;
+
+  constructor(private readonly sink: HtmlSink) {}
+
+  /** Draws a figure (the first one of the notebook carries the plotly bundle). */
+  figure(figure: Figure): void {
+    this.sink(figureHtml(figure, { includePlotly: !this.plotlyShown }));
+    this.plotlyShown = true;
+  }
+
+  /** An inline audio player for the clip. */
+  audio(samples: Float32Array | Float32Array[], sampleRate: number, options: { label?: string } = {}): void {
+    this.sink(audioHtml(samples, sampleRate, options));
+  }
+
+  /** A table (see tableHtml). */
+  table(table: TableLike | readonly Record<string, unknown>[], options: Parameters<typeof tableHtml>[1] = {}): void {
+    this.sink(tableHtml(table, options));
+  }
+
+  /** Raw HTML. */
+  html(html: string): void {
+    this.sink(html);
+  }
+}
+
+let notebookDisplay: NotebookDisplay | undefined;
+
+/** The display of the running tslab kernel (one per notebook, since each notebook has its own kernel). */
+function kernelDisplay(): NotebookDisplay {
+  if (!notebookDisplay) {
+    // Loaded lazily: tslab is only meaningful inside its kernel, and lib/ must stay importable from the CLI and tests.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const tslab = require('tslab') as { display: { html(s: string): void } };
+    notebookDisplay = new NotebookDisplay((html) => tslab.display.html(html));
+  }
+  return notebookDisplay;
+}
+
+/** Shows a figure in the notebook (plotly embedded with the first one, no CDN). */
+export function showFigure(figure: Figure): void {
+  kernelDisplay().figure(figure);
+}
+
+/** Plays a clip inline in the notebook: `<audio controls>` with a 16-bit WAV data URI. */
+export function playAudio(samples: Float32Array | Float32Array[], sampleRate: number, options: { label?: string } = {}): void {
+  kernelDisplay().audio(samples, sampleRate, options);
+}
+
+/** Shows a DataFrame or plain rows as an HTML table in the notebook. */
+export function displayTable(table: TableLike | readonly Record<string, unknown>[], options: Parameters<typeof tableHtml>[1] = {}): void {
+  kernelDisplay().table(table, options);
+}
+
+/** Shows raw HTML in the notebook. */
+export function displayHtml(html: string): void {
+  kernelDisplay().html(html);
+}

@@ -1,0 +1,3 @@
+// Figures (plain plotly objects) and notebook display (plotly embedded once, inline audio, tables).
+export * from './figures';
+export * from './display';
