@@ -8,3 +8,4 @@ export { toMono } from './mono';
 export { resample, sincWindow, KAISER_FAST } from './resample';
 export { loadAudio, loadAudioSync, audioInfo } from './load';
 export type { LoadAudioOptions, MonoAudio, MultichannelAudio } from './load';
+export * from './encode';
