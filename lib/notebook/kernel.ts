@@ -31,14 +31,24 @@ function shQuote(text: string): string {
  *
  * Why start the kernel from the project root: tslab compiles every cell with `rootDir` = the kernel's
  * working directory, and Jupyter starts kernels in the notebook's folder, so `import … from '../lib'`
- * in notebooks/ fails ("is not under 'rootDir'", tslab issue #63). `sh -c 'cd <root> && exec tslab kernel'`
- * makes the root the working directory: notebooks then `import { … } from './lib'`, paths such as
- * `data.sample` resolve from the root, and the project's own tslab (node_modules/.bin) is used.
+ * in notebooks/ fails ("is not under 'rootDir'", tslab issue #63). `sh -c 'cd <root> && exec …'` makes
+ * the root the working directory: notebooks `import { … } from './lib'` and paths such as
+ * `data.sample` resolve from the root.
+ *
+ * Why `node --require tsx/cjs`: tslab type-checks `./lib` but at run time resolves a local import only
+ * as `<path>.js` (so `./lib`, a folder with index.ts, and lib's own folder imports are not found).
+ * With tsx's require hook in the kernel process, Node loads lib/ the way the CLI does — the same code,
+ * compiled the same way — while tslab still type-checks every cell against it.
  */
 export function kernelSpec(root: string = PROJECT_ROOT): KernelSpec {
-  const tslab = join(root, 'node_modules', '.bin', 'tslab');
+  const tslab = join(root, 'node_modules', 'tslab', 'bin', 'tslab');
   return {
-    argv: ['sh', '-c', `cd ${shQuote(root)} && exec ${shQuote(tslab)} kernel --config-path "$0"`, '{connection_file}'],
+    argv: [
+      'sh',
+      '-c',
+      `cd ${shQuote(root)} && exec node --require tsx/cjs ${shQuote(tslab)} kernel --config-path "$0"`,
+      '{connection_file}',
+    ],
     display_name: 'TypeScript (soundlab)',
     language: 'typescript',
   };

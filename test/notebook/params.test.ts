@@ -1,5 +1,5 @@
 // Notebook parameters from the environment, results recorded for the reports index, notebook selection, the index page.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -84,15 +84,17 @@ describe('firstCellError', () => {
 describe('kernelSpec', () => {
   it('starts the kernel from the project root, even with spaces and quotes in the path', () => {
     const root = join(mkdtempSync(join(tmpdir(), 'soundlab kernel ')), "it's here");
-    mkdirSync(join(root, 'node_modules', '.bin'), { recursive: true });
-    // A stand-in tslab that reports where and how it was started: what is under test is the sh quoting.
-    const tslab = join(root, 'node_modules', '.bin', 'tslab');
-    writeFileSync(tslab, '#!/bin/sh\necho "$PWD|$*"\n');
-    chmodSync(tslab, 0o755);
-    const spec = kernelSpec(root);
-    const argv = spec.argv.map((a) => a.replace('{connection_file}', '/tmp/kernel-1.json'));
+    // A stand-in tslab and tsx that report where and how they were started: what is under test is the
+    // sh quoting and the working directory, with the real node resolving `--require tsx/cjs` from the root.
+    mkdirSync(join(root, 'node_modules', 'tslab', 'bin'), { recursive: true });
+    mkdirSync(join(root, 'node_modules', 'tsx'), { recursive: true });
+    writeFileSync(join(root, 'node_modules', 'tsx', 'package.json'), JSON.stringify({ name: 'tsx', exports: { './cjs': './cjs.js' } }));
+    writeFileSync(join(root, 'node_modules', 'tsx', 'cjs.js'), 'globalThis.tsxHook = true;');
+    writeFileSync(join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'console.log([process.cwd(), globalThis.tsxHook, ...process.argv.slice(2)].join("|"));');
+    const argv = kernelSpec(root).argv.map((a) => a.replace('{connection_file}', '/tmp/kernel-1.json'));
     const run = spawnSync(argv[0], argv.slice(1), { cwd: tmpdir(), encoding: 'utf8' });
-    expect(run.stdout.trim()).toBe(`${root}|kernel --config-path /tmp/kernel-1.json`);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe(`${root}|true|kernel|--config-path|/tmp/kernel-1.json`);
   });
 
   it('puts the project kernels first on JUPYTER_PATH and keeps the user’s entries', () => {
