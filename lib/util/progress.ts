@@ -62,6 +62,7 @@ export class Progress {
   private readonly lineEvery: number;
   private readonly lineMs: number;
   private lastDraw = -Infinity;
+  private lastDrawnCount = -1;
   private lastLineAt: number;
   private lastLineCount = 0;
   private finished = false;
@@ -96,6 +97,7 @@ export class Progress {
     if (this.mode === 'bar') {
       if (t - this.lastDraw >= this.redrawMs || this.count === this.total) {
         this.lastDraw = t;
+        this.lastDrawnCount = this.count;
         this.stream.write(`\r${this.barLine(t)}`);
       }
     } else if (this.mode === 'lines') {
@@ -119,7 +121,10 @@ export class Progress {
     const rate = seconds > 0 ? this.count / seconds : 0;
     const summary = `${this.label}: ${this.count}/${this.total} ${this.unit} in ${seconds.toFixed(1)}s` +
       (seconds > 0 && this.count > 0 ? ` (${rate.toFixed(1)} ${this.unit}/s)` : '') + (note ? `, ${note}` : '');
-    if (this.mode === 'bar') this.stream.write(`\r${this.barLine(t)}\n${summary}\n`);
+    if (this.mode === 'bar') {
+      const finalBar = this.lastDrawnCount === this.count ? '' : `\r${this.barLine(t)}`;
+      this.stream.write(`${finalBar}\n${summary}\n`);
+    }
     else this.stream.write(`${summary}\n`);
   }
 
@@ -127,8 +132,9 @@ export class Progress {
   barLine(t = this.now()): string {
     const status = this.statusParts(t);
     const columns = this.stream.columns ?? 80;
-    const fixed = `${this.label} [] ${status}`.length;
-    const width = Math.max(10, Math.min(40, columns - 1 - fixed));
+    // Sized for the longest status this job can show, so the bar does not jump as the figures change.
+    const widest = `${this.total}/${this.total} (100%)  9999.9 ${this.unit}/s  ETA 59m59s`;
+    const width = Math.max(10, Math.min(40, columns - 1 - `${this.label} [] ${widest}`.length));
     const filled = this.total > 0 ? Math.round((width * this.count) / this.total) : width;
     const line = `${this.label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${status}`;
     // Pad so a shorter redraw fully overwrites the previous one.

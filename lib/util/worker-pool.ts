@@ -10,8 +10,14 @@
 // { type: 'result', id, pos, result } per item, then { type: 'done', id } per chunk.
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 
-/** What a worker module does with one item: the result and the buffers to transfer (not copy) back. */
-export type ItemHandler<I, R> = (item: I) => { result: R; transfer?: ArrayBuffer[] };
+/** What a worker module does with one item (synchronously or not). */
+export type ItemHandler<I, R> = (item: I) => ItemOutput<R> | Promise<ItemOutput<R>>;
+
+/** One item's answer from a worker: the result and the buffers to transfer (not copy) back. */
+export interface ItemOutput<R> {
+  result: R;
+  transfer?: ArrayBuffer[];
+}
 
 export interface PoolOptions<I, R> {
   /** The work, in order; results are reported with each item's index in this array. */
@@ -24,11 +30,11 @@ export interface PoolOptions<I, R> {
   workers: number;
   /** Items per dispatched chunk. Default: about 8 chunks per worker, between 1 and 32 items. */
   chunkSize?: number;
-  /** Computes one item on this thread: used for `workers: 0` and when no worker can start. */
-  inline: (item: I) => R;
+  /** Computes one item on this thread: used for `workers: 0` and when no worker can start; a throw is reported via onCrash. */
+  inline: (item: I) => R | Promise<R>;
   /** Called once per item, in completion order (not input order), with the item's index. */
   onResult: (index: number, result: R) => void;
-  /** Called for an item that crashed its worker twice: the item gets no result, only this. */
+  /** Called for an item that crashed its worker twice (or threw inline): the item gets no result, only this. */
   onCrash: (index: number, reason: string) => void;
 }
 
@@ -74,16 +80,22 @@ export function runPool<I, R>(opts: PoolOptions<I, R>): Promise<PoolReport> {
   const report: PoolReport = { workersStarted: 0, crashes: 0, inlineItems: 0 };
   const n = opts.items.length;
   const workerCount = Math.max(0, Math.min(Math.floor(opts.workers), n));
-  const runInline = (indices: number[]) => {
+  const runInline = async (indices: number[], each?: () => void) => {
     for (const i of indices) {
-      opts.onResult(i, opts.inline(opts.items[i]));
+      let result: R;
+      try {
+        result = await opts.inline(opts.items[i]);
+      } catch (err) {
+        opts.onCrash(i, err instanceof Error ? err.message : String(err));
+        each?.();
+        continue;
+      }
+      opts.onResult(i, result);
       report.inlineItems++;
+      each?.();
     }
   };
-  if (workerCount === 0) {
-    runInline(opts.items.map((_, i) => i));
-    return Promise.resolve(report);
-  }
+  if (workerCount === 0) return runInline(opts.items.map((_, i) => i)).then(() => report);
 
   const chunkSize = opts.chunkSize ?? Math.max(1, Math.min(32, Math.ceil(n / (workerCount * 8))));
   const queue: Chunk[] = [];
@@ -129,14 +141,12 @@ export function runPool<I, R>(opts: PoolOptions<I, R>): Promise<PoolReport> {
     };
 
     // When no worker is alive and none can be started, whatever is left runs here.
+    let draining = false;
     const drainInline = () => {
-      if (slots.size > 0 || finished) return;
-      const chunks = queue.splice(0);
-      for (const chunk of chunks) {
-        const left = chunk.indices.filter((_, pos) => !chunk.received.has(pos));
-        runInline(left);
-        for (let k = 0; k < left.length; k++) itemDone();
-      }
+      if (slots.size > 0 || finished || draining) return;
+      draining = true;
+      const left = queue.splice(0).flatMap((chunk) => chunk.indices.filter((_, pos) => !chunk.received.has(pos)));
+      void runInline(left, itemDone);
     };
 
     const onDeath = (slot: Slot, why: string) => {
@@ -210,13 +220,17 @@ export function runPool<I, R>(opts: PoolOptions<I, R>): Promise<PoolReport> {
 export function serveItems<I, R>(handler: ItemHandler<I, R>): void {
   if (isMainThread || !parentPort) throw new Error('serveItems() must run in a worker thread');
   const port = parentPort;
+  // Chunks are handled strictly one after another, even when the handler is asynchronous.
+  let previous: Promise<void> = Promise.resolve();
   port.on('message', (msg: { type: string; id: number; items: I[] }) => {
     if (msg.type !== 'chunk') return;
-    msg.items.forEach((item, pos) => {
-      const { result, transfer } = handler(item);
-      port.postMessage({ type: 'result', id: msg.id, pos, result }, transfer ?? []);
+    previous = previous.then(async () => {
+      for (let pos = 0; pos < msg.items.length; pos++) {
+        const { result, transfer } = await handler(msg.items[pos]);
+        port.postMessage({ type: 'result', id: msg.id, pos, result }, transfer ?? []);
+      }
+      port.postMessage({ type: 'done', id: msg.id });
     });
-    port.postMessage({ type: 'done', id: msg.id });
   });
   port.postMessage({ type: 'ready' });
 }

@@ -1,0 +1,137 @@
+// One clip of a feature batch: load it, compute the requested feature, or say why it could not be done.
+// Shared by the worker threads and the inline path, so both give bit-identical numbers.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { loadAudio, loadAudioSync, sniffContainer } from '../audio';
+import { AudioDecodeError } from '../audio/errors';
+import { FEATURE_DEFAULTS } from '../defaults';
+import { FeatureMatrix } from './matrix';
+import { logMelSpectrogram, mfcc, mfccMean } from './mfcc';
+
+/**
+ * What a batch computes per clip:
+ * - 'mfccMean': the tutorial's vector, mean over frames of the MFCC matrix — shape [nMfcc].
+ * - 'mfcc': the full MFCC matrix — shape [nMfcc, frames], row-major (librosa's (n_mfcc, t)).
+ * - 'logmel': a fixed-size log-mel patch for a CNN — shape [nMels, frames], cropped or padded.
+ * - 'vector': `featureVector` with the listed descriptors (e.g. ['mfcc', 'rms']) — shape [length].
+ */
+export type FeatureKind = 'mfccMean' | 'mfcc' | 'logmel' | 'vector';
+
+/** Everything that determines a clip's numbers (and therefore its cache key). */
+export interface JobParams {
+  kind: FeatureKind;
+  /** Clips are resampled to this rate (Hz) and mixed to mono before any feature. */
+  sampleRate: number;
+  nMfcc: number;
+  nMels: number;
+  /** 'logmel' only: frames per patch. */
+  frames: number;
+  /** 'vector' only: descriptor names in order. */
+  features: string[];
+}
+
+/** A clip's outcome: a flat row and its shape, or the reason it was skipped. */
+export type JobResult = { ok: true; data: Float32Array; shape: number[] } | { ok: false; reason: string };
+
+/** The parameters that matter for `params.kind` — the cache key leaves out the rest. */
+export function relevantParams(params: JobParams): Record<string, unknown> {
+  const { kind, sampleRate, nMfcc, nMels, frames, features } = params;
+  switch (kind) {
+    case 'mfccMean':
+    case 'mfcc':
+      return { kind, sampleRate, nMfcc };
+    case 'logmel':
+      return { kind, sampleRate, nMels, frames };
+    case 'vector':
+      return { kind, sampleRate, nMfcc, features };
+  }
+}
+
+/**
+ * Crops or pads a bands × frames matrix to exactly `frames` columns, keeping the first ones.
+ * Padding repeats the matrix's minimum (in dB that is the clip's floor, what silence looks like after
+ * topDb clipping); an empty matrix pads with powerToDb's floor of 10·log10(aminPower / refPower).
+ */
+export function fitFrames(m: FeatureMatrix, frames: number): Float32Array {
+  const out = new Float32Array(m.nRows * frames);
+  let floor = Infinity;
+  for (let k = 0; k < m.data.length; k++) if (m.data[k] < floor) floor = m.data[k];
+  if (!Number.isFinite(floor)) floor = 10 * Math.log10(FEATURE_DEFAULTS.aminPower / FEATURE_DEFAULTS.refPower);
+  const kept = Math.min(frames, m.nCols);
+  for (let i = 0; i < m.nRows; i++) {
+    const src = i * m.nCols;
+    const dst = i * frames;
+    for (let t = 0; t < kept; t++) out[dst + t] = m.data[src + t];
+    out.fill(floor, dst + kept, dst + frames);
+  }
+  return out;
+}
+
+/** True unless the file's first bytes say it is a compressed container (mp3, flac, ogg, …). */
+function isWavLike(path: string): boolean {
+  const head = new Uint8Array(64);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const n = readSync(fd, head, 0, head.length, 0);
+    const container = sniffContainer(head.subarray(0, n));
+    return container === 'wav' || container === 'other';
+  } catch {
+    return true; // the synchronous loader reports why the file cannot be read
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Loads one clip mono at `sampleRate`: synchronously for WAV (UrbanSound8K's format, the fast path),
+ * through the asynchronous decoders for mp3 / flac / ogg / ….
+ */
+async function loadClip(path: string, sampleRate: number): Promise<{ samples: Float32Array; sampleRate: number }> {
+  return isWavLike(path) ? loadAudioSync(path, { sampleRate, mono: true }) : loadAudio(path, { sampleRate, mono: true });
+}
+
+/** Computes `params.kind` for one file; rejects (AudioDecodeError, FeatureError, …) when it cannot. */
+export async function computeFeature(path: string, params: JobParams): Promise<{ data: Float32Array; shape: number[] }> {
+  const { samples, sampleRate } = await loadClip(path, params.sampleRate);
+  switch (params.kind) {
+    case 'mfccMean': {
+      const data = mfccMean(samples, sampleRate, { nMfcc: params.nMfcc });
+      return { data, shape: [data.length] };
+    }
+    case 'mfcc': {
+      const m = mfcc(samples, sampleRate, { nMfcc: params.nMfcc });
+      return { data: m.data, shape: [m.nRows, m.nCols] };
+    }
+    case 'logmel': {
+      const m = logMelSpectrogram(samples, sampleRate, { nMels: params.nMels });
+      return { data: fitFrames(m, params.frames), shape: [m.nRows, params.frames] };
+    }
+    case 'vector': {
+      // TEMP until lib/features/descriptors lands: loaded on first use so the rest compiles without it.
+      const { featureVector } = require('./descriptors') as {
+        featureVector: (s: Float32Array, sr: number, o: { features: string[]; nMfcc?: number }) => Float32Array;
+      };
+      const data = featureVector(samples, sampleRate, { features: params.features, nMfcc: params.nMfcc });
+      return { data, shape: [data.length] };
+    }
+  }
+}
+
+/** The reason a clip failed, in words: AudioDecodeError's own reason, otherwise the error's message. */
+export function failureReason(err: unknown): string {
+  if (err instanceof AudioDecodeError) return err.reason;
+  if (err instanceof Error) return `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}`;
+  return String(err);
+}
+
+/** computeFeature that never throws: a failure becomes `{ ok: false, reason }` (the tutorial's "return None"). */
+export async function runJob(path: string, params: JobParams): Promise<JobResult> {
+  try {
+    const { data, shape } = await computeFeature(path, params);
+    // Own a whole buffer, so it can be transferred between threads without copying or dragging a parent along.
+    const owned = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+    return { ok: true, data: owned, shape };
+  } catch (err) {
+    return { ok: false, reason: failureReason(err) };
+  }
+}

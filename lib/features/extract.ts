@@ -1,0 +1,268 @@
+// The batch featurizer: a list of clips → one feature row per clip, on worker threads, cached on disk.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { FEATURE_DEFAULTS } from '../defaults';
+import { Progress, ProgressMode } from '../util/progress';
+import { runPool } from '../util/worker-pool';
+import { cacheKey, contentHash, FeatureCache } from './cache';
+import { FeatureKind, JobParams, JobResult, relevantParams, runJob } from './extract-job';
+import type { ExtractWorkerData } from './extract-worker';
+
+export type { FeatureKind } from './extract-job';
+
+/**
+ * Bump when the numbers a given set of parameters produces change for a reason the source fingerprint
+ * below cannot see (e.g. a dependency upgrade such as fft.js): it invalidates every cached entry.
+ */
+export const FEATURE_CODE_VERSION = 1;
+
+/** Frames in a log-mel patch by default: a 4-second clip at 22050 Hz with hop 512 (1 + ⌊88200 / 512⌋). */
+export const DEFAULT_PATCH_FRAMES = 173;
+
+/** A clip to featurize: a path, or an id (kept in the result) with its path. */
+export type ExtractInput = string | { id: string; path: string };
+
+/** Progress as reported to `onProgress` after each clip. */
+export interface ExtractProgress {
+  /** Clips finished (computed, cached or skipped) out of `total`. */
+  done: number;
+  total: number;
+  computed: number;
+  cached: number;
+  skipped: number;
+  /** The clip that just finished. */
+  path: string;
+}
+
+/** Options of extractFeatures; every field is optional. */
+export interface ExtractOptions {
+  /** What to compute per clip (see FeatureKind). Default 'mfccMean', the tutorial's 40-vector. */
+  kind?: FeatureKind;
+  /** Clips are loaded at this rate in Hz, mono. Default 22050 (librosa.load's). */
+  sampleRate?: number;
+  /** MFCCs per frame ('mfccMean', 'mfcc', 'vector'). Default 40 (the tutorial's n_mfcc). */
+  nMfcc?: number;
+  /** Mel bands of a 'logmel' patch. Default 128. */
+  nMels?: number;
+  /** Frames of a 'logmel' patch; longer clips are cropped (first frames kept), shorter padded. Default 173 (4 s). */
+  frames?: number;
+  /** 'vector' only: descriptor names, e.g. ['mfcc', 'rms', 'zcr']. Default ['mfcc']. */
+  features?: string[];
+  /** Worker threads; 0 computes on the calling thread. Default: one per core. */
+  workers?: number;
+  /** Read and write the on-disk cache. Default true. */
+  cache?: boolean;
+  /** Cache directory, relative to the working directory. Default '.soundlab-cache' (gitignored). */
+  cacheDir?: string;
+  /** Progress on stderr: a bar on a TTY, a line every 10 % otherwise ('auto' / true), or none (false). Default 'auto'. */
+  progress?: ProgressMode;
+  /** Called after every clip (in completion order). */
+  onProgress?: (p: ExtractProgress) => void;
+}
+
+/** extractFeatures' answer: rows of the clips that worked, in input order, and the ones that did not. */
+export interface ExtractResult {
+  /** One row per successful clip, in input order; flat, row-major when the feature is a matrix. */
+  X: Float32Array[];
+  /** Shape of each row: [nMfcc], [nMfcc, frames], [nMels, frames] or [length]. */
+  shapes: number[][];
+  /** The id of each row: the given id, or the file's base name for a plain path. */
+  ids: string[];
+  /** The path of each row. */
+  paths: string[];
+  /** Clips that could not be featurized, in input order, with the reason (e.g. "truncated data chunk"). */
+  skipped: { file: string; reason: string }[];
+  /** How the rows came about. */
+  stats: {
+    /** Clips computed now. */
+    computed: number;
+    /** Clips answered from the cache. */
+    cached: number;
+    /** Cache entries found damaged (and recomputed). */
+    corruptCacheEntries: number;
+    /** Worker threads that died mid-batch (their clips were retried). */
+    workerCrashes: number;
+    /** Wall time of the whole call, in seconds. */
+    seconds: number;
+  };
+}
+
+/** Internal switches for tests of the failure paths; not part of the public options. */
+export interface ExtractTestHooks {
+  /** A worker exits (as if it crashed) when it reaches a file with this base name. */
+  crashWorkerOn?: string;
+}
+
+let sourceFingerprintMemo: string | null = null;
+
+/**
+ * Hash of the source of everything that computes the numbers (lib/audio, lib/features, lib/defaults.ts),
+ * so editing the feature code invalidates the cache without anyone remembering to bump a version.
+ */
+function sourceFingerprint(): string {
+  if (sourceFingerprintMemo !== null) return sourceFingerprintMemo;
+  const hash = createHash('sha1');
+  const lib = resolve(__dirname, '..');
+  const files: string[] = [join(lib, 'defaults.ts')];
+  for (const dir of ['audio', 'features']) {
+    try {
+      for (const f of readdirSync(join(lib, dir)).sort()) if (f.endsWith('.ts')) files.push(join(lib, dir, f));
+    } catch {
+      // A packaged build without sources: FEATURE_CODE_VERSION alone keys the code.
+    }
+  }
+  for (const f of files) {
+    try {
+      hash.update(f.slice(lib.length)).update(readFileSync(f));
+    } catch {
+      hash.update(`${f}:absent`);
+    }
+  }
+  sourceFingerprintMemo = hash.digest('hex').slice(0, 16);
+  return sourceFingerprintMemo;
+}
+
+/** The worker entry: the .ts source (loaded through tsx), or the .js next to a compiled build. */
+function workerModulePath(): string {
+  const ts = join(__dirname, 'extract-worker.ts');
+  return existsSync(ts) ? ts : join(__dirname, 'extract-worker.js');
+}
+
+function defaultWorkers(): number {
+  return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
+}
+
+/** Fills in defaults and checks the options; throws RangeError for values that cannot work. */
+export function resolveParams(opts: ExtractOptions = {}): JobParams {
+  const params: JobParams = {
+    kind: opts.kind ?? 'mfccMean',
+    sampleRate: opts.sampleRate ?? FEATURE_DEFAULTS.sampleRate,
+    nMfcc: opts.nMfcc ?? FEATURE_DEFAULTS.nMfcc,
+    nMels: opts.nMels ?? FEATURE_DEFAULTS.nMels,
+    frames: opts.frames ?? DEFAULT_PATCH_FRAMES,
+    features: opts.features ?? ['mfcc'],
+  };
+  if (!['mfccMean', 'mfcc', 'logmel', 'vector'].includes(params.kind)) throw new RangeError(`unknown feature kind '${params.kind}'`);
+  if (!(params.sampleRate > 0)) throw new RangeError(`sampleRate must be positive, got ${params.sampleRate}`);
+  for (const [name, v] of [['nMfcc', params.nMfcc], ['nMels', params.nMels], ['frames', params.frames]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+  return params;
+}
+
+/**
+ * Featurizes a batch of clips — the tutorial's `features_df = metadata.apply(parser)` loop, made
+ * parallel, cached and resumable:
+ *
+ *   const { X, ids, skipped } = await extractFeatures(paths);            // 40 MFCC means per clip
+ *   await extractFeatures(rows, { kind: 'logmel', frames: 173 });        // 128 × 173 patches for a CNN
+ *
+ * Each clip is loaded at `sampleRate` (default 22050 Hz) mono and turned into one row (see FeatureKind).
+ * Rows come back in input order and are bit-identical whatever the worker count. A clip that cannot be
+ * read or featurized is skipped and listed with its reason; the call itself only rejects for invalid
+ * options. Results are cached under `cacheDir`, keyed by the file's SHA-256, the parameters that
+ * matter for `kind` and a fingerprint of the feature code: re-running is a cache read, changing
+ * `nMfcc` recomputes, and a damaged entry is detected and recomputed.
+ */
+export async function extractFeatures(
+  input: readonly ExtractInput[],
+  opts: ExtractOptions = {},
+  hooks: ExtractTestHooks = {},
+): Promise<ExtractResult> {
+  const started = Date.now();
+  const params = resolveParams(opts);
+  const workers = opts.workers ?? defaultWorkers();
+  if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a non-negative integer, got ${workers}`);
+  const items = input.map((x) => (typeof x === 'string' ? { id: basename(x), path: x } : x));
+  const n = items.length;
+
+  const rows: (Float32Array | undefined)[] = new Array(n);
+  const shapes: (number[] | undefined)[] = new Array(n);
+  const reasons: (string | undefined)[] = new Array(n);
+  const stats = { computed: 0, cached: 0, corruptCacheEntries: 0, workerCrashes: 0, seconds: 0 };
+  let finished = 0;
+
+  const progress = new Progress({ total: n, label: 'features', unit: 'clips', mode: opts.progress ?? 'auto' });
+  const report = (i: number) => {
+    finished++;
+    progress.tick();
+    opts.onProgress?.({
+      done: finished, total: n, computed: stats.computed, cached: stats.cached,
+      skipped: reasons.filter((r) => r !== undefined).length, path: items[i].path,
+    });
+  };
+
+  // Cache lookups first, on this thread: a fully cached batch never starts a worker.
+  const cache = opts.cache === false ? null : new FeatureCache(opts.cacheDir ?? '.soundlab-cache');
+  const keys: (string | null)[] = new Array(n).fill(null);
+  const todo: number[] = [];
+  const keyParams = { ...relevantParams(params), code: FEATURE_CODE_VERSION, source: sourceFingerprint() };
+  for (let i = 0; i < n; i++) {
+    if (cache) {
+      let bytes: Buffer | null = null;
+      try {
+        bytes = readFileSync(items[i].path);
+      } catch {
+        // Unreadable: left to the loader, which reports the reason the same way with or without a cache.
+      }
+      if (bytes) {
+        const key = cacheKey(contentHash(bytes), keyParams);
+        keys[i] = key;
+        const hit = cache.get(key);
+        if (hit.status === 'hit') {
+          rows[i] = hit.value.data;
+          shapes[i] = hit.value.shape;
+          stats.cached++;
+          report(i);
+          continue;
+        }
+        if (hit.status === 'corrupt') stats.corruptCacheEntries++;
+      }
+    }
+    todo.push(i);
+  }
+
+  const accept = (i: number, result: JobResult) => {
+    if (result.ok) {
+      rows[i] = result.data;
+      shapes[i] = result.shape;
+      stats.computed++;
+      const key = keys[i];
+      if (cache && key) cache.set(key, { data: result.data, shape: result.shape });
+    } else {
+      reasons[i] = result.reason;
+    }
+    report(i);
+  };
+
+  const workerData: ExtractWorkerData = { params, crashOn: hooks.crashWorkerOn };
+  const poolReport = await runPool<string, JobResult>({
+    items: todo.map((i) => items[i].path),
+    workerModule: workerModulePath(),
+    workerData,
+    workers,
+    inline: (path) => runJob(path, params),
+    onResult: (k, result) => accept(todo[k], result),
+    onCrash: (k, reason) => accept(todo[k], { ok: false, reason }),
+  });
+  stats.workerCrashes = poolReport.crashes;
+
+  const result: ExtractResult = { X: [], shapes: [], ids: [], paths: [], skipped: [], stats };
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    const shape = shapes[i];
+    if (row && shape) {
+      result.X.push(row);
+      result.shapes.push(shape);
+      result.ids.push(items[i].id);
+      result.paths.push(items[i].path);
+    } else {
+      result.skipped.push({ file: items[i].path, reason: reasons[i] ?? 'no result' });
+    }
+  }
+  stats.seconds = (Date.now() - started) / 1000;
+  progress.done(`${stats.computed} computed, ${stats.cached} cached, ${result.skipped.length} skipped`);
+  return result;
+}
