@@ -76,6 +76,13 @@ const FORMAT_TAG_NAMES: Record<number, string> = {
 /** More channels than any real recording has; a header claiming more is corrupt (and would cost memory per channel). */
 const MAX_CHANNELS = 256;
 
+/**
+ * Sample rates outside this range are corrupt headers, not audio; rejecting them keeps a flipped
+ * byte from turning a small file into a gigantic resampling job (1 Hz → 22050 Hz is ×22050).
+ */
+const MIN_SAMPLE_RATE = 1000;
+const MAX_SAMPLE_RATE = 1_000_000;
+
 /** `0x0055` style, four hex digits. */
 const hexTag = (tag: number) => `0x${tag.toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -129,7 +136,9 @@ function parseFormat(bytes: Uint8Array, view: DataView, at: number, size: number
   if (channelCount > MAX_CHANNELS) {
     throw new AudioDecodeError(path, `implausible channel count ${channelCount} in the 'fmt ' chunk (corrupt header?)`);
   }
-  if (sampleRate === 0) throw new AudioDecodeError(path, "sample rate 0 Hz in the 'fmt ' chunk");
+  if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
+    throw new AudioDecodeError(path, `implausible sample rate ${sampleRate} Hz in the 'fmt ' chunk (corrupt header?)`);
+  }
 
   let encoding: WavSampleEncoding;
   switch (effectiveTag) {
