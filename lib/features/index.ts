@@ -7,3 +7,5 @@ export * from './mel';
 export * from './db';
 export * from './dct';
 export * from './mfcc';
+
+export * from './extract';
