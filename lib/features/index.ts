@@ -7,5 +7,4 @@ export * from './mel';
 export * from './db';
 export * from './dct';
 export * from './mfcc';
-
 export * from './extract';
