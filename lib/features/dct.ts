@@ -49,16 +49,32 @@ export function dctRows(m: FeatureMatrix, nOut: number = m.nRows): FeatureMatrix
   const { nRows: nIn, nCols } = m;
   const d = dctMatrix(nIn, nOut);
   const out = createMatrix(nOut, nCols);
-  const acc = new Float64Array(nCols);
-  // Row-by-row accumulation walks both matrices contiguously (cache-friendly, no strided reads).
-  for (let k = 0; k < nOut; k++) {
-    acc.fill(0);
-    for (let n = 0; n < nIn; n++) {
-      const w = d[k * nIn + n];
-      const base = n * nCols;
-      for (let t = 0; t < nCols; t++) acc[t] += w * m.data[base + t];
+  const src = m.data;
+  const dst = out.data;
+  // The basis is symmetric about its middle: D[k, nIn−1−n] = (−1)^k·D[k, n]. Folding the column into
+  // sums (even k) and differences (odd k) halves the multiply-adds, the bulk of the MFCC after the FFT.
+  const half = nIn >> 1;
+  const odd = nIn & 1;
+  const sum = new Float64Array(half + odd);
+  const diff = new Float64Array(half);
+  for (let t = 0; t < nCols; t++) {
+    for (let n = 0; n < half; n++) {
+      const a = src[n * nCols + t];
+      const b = src[(nIn - 1 - n) * nCols + t];
+      sum[n] = a + b;
+      diff[n] = a - b;
     }
-    out.data.set(acc, k * nCols);
+    if (odd) sum[half] = src[half * nCols + t];
+    for (let k = 0; k < nOut; k++) {
+      const base = k * nIn;
+      let acc = 0;
+      if ((k & 1) === 0) {
+        for (let n = 0; n < half + odd; n++) acc += d[base + n] * sum[n];
+      } else {
+        for (let n = 0; n < half; n++) acc += d[base + n] * diff[n];
+      }
+      dst[k * nCols + t] = acc;
+    }
   }
   return out;
 }
