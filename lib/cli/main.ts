@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { register as registerNotebooks } from './notebooks';
 import { register as registerInfo } from './info';
+import { register as registerFeatures } from './features';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   // Each command module registers itself here (one line per command).
   registerNotebooks(program);
   registerInfo(program);
+  registerFeatures(program);
   return program;
 }
 
