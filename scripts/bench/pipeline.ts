@@ -1,0 +1,210 @@
+// Bench section `pipeline`: load + resample + MFCC per clip on one thread, batch throughput on workers, peak memory.
+//
+// Measured over the real fixture clips: urbansound8k/ (originals: 44.1 kHz stereo 16-bit, one 48 kHz
+// 24-bit) and urbansound8k-fold1/ (22050 Hz mono, no resampling needed). Reference, the tutorial's
+// recipe with librosa 0.10 on this machine kind: about 40 ms per 4-second 44.1 kHz stereo clip
+// (32 ms load + resample, 8 ms MFCC), i.e. 25 clips/s on one core.
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { audioInfo, decodeAudio, loadAudioSync, resample, toMono } from '../../lib/audio';
+import { extractFeatures } from '../../lib/features/extract';
+import { logMelSpectrogram, melSpectrogram, mfccMean } from '../../lib/features/mfcc';
+
+const FIXTURES = resolve(process.env.SOUNDLAB_FIXTURES ?? resolve(__dirname, '../../../shared/fixtures'));
+const SAMPLE_RATE = 22050;
+
+/** librosa 0.10 on one core, per 4-second 44.1 kHz stereo clip (ms), and the targets derived from it. */
+export const LIBROSA = { loadMs: 32, mfccMs: 8, totalMs: 40, clipsPerSecond: 25 } as const;
+export const TARGETS = { msPerClip: 13, clipsPerSecondTwoWorkers: 125 } as const;
+
+interface Clip {
+  path: string;
+  nativeRate: number;
+  channels: number;
+  durationSeconds: number;
+}
+
+interface Group {
+  name: string;
+  clips: Clip[];
+}
+
+async function discover(): Promise<Group[]> {
+  const clips: Clip[] = [];
+  for (const dir of ['urbansound8k/audio', 'urbansound8k-fold1/audio']) {
+    const full = join(FIXTURES, dir);
+    let names: string[];
+    try {
+      names = readdirSync(full).filter((f) => f.endsWith('.wav')).sort();
+    } catch {
+      continue;
+    }
+    for (const f of names) {
+      const info = await audioInfo(join(full, f));
+      clips.push({ path: join(full, f), nativeRate: info.sampleRate, channels: info.channelCount, durationSeconds: info.durationSeconds });
+    }
+  }
+  const by = (pred: (c: Clip) => boolean) => clips.filter(pred);
+  return [
+    { name: '44.1 kHz stereo (originals)', clips: by((c) => c.nativeRate === 44100 && c.channels === 2) },
+    { name: '48 kHz stereo 24-bit (original)', clips: by((c) => c.nativeRate === 48000) },
+    { name: '22050 Hz mono (fold 1)', clips: by((c) => c.nativeRate === SAMPLE_RATE && c.channels === 1) },
+  ].filter((g) => g.clips.length > 0);
+}
+
+interface Timing {
+  clips: number;
+  audioSeconds: number;
+  loadMs: number;
+  mfccMs: number;
+}
+
+/** Single thread: loadAudioSync (read, decode, mono, resample) then mfccMean, each timed, `reps` passes. */
+function timeSingleThread(clips: Clip[], reps: number): Timing {
+  const t: Timing = { clips: 0, audioSeconds: 0, loadMs: 0, mfccMs: 0 };
+  for (let r = 0; r < reps; r++) {
+    for (const c of clips) {
+      const t0 = performance.now();
+      const { samples, sampleRate } = loadAudioSync(c.path, { sampleRate: SAMPLE_RATE, mono: true });
+      const t1 = performance.now();
+      mfccMean(samples, sampleRate, { nMfcc: 40 });
+      const t2 = performance.now();
+      t.clips++;
+      t.audioSeconds += samples.length / sampleRate;
+      t.loadMs += t1 - t0;
+      t.mfccMs += t2 - t1;
+    }
+  }
+  return t;
+}
+
+/** Where one clip's time goes, stage by stage (ms per clip, averaged over `reps` passes). */
+function breakdown(clips: Clip[], reps: number): Record<string, number> {
+  const acc: Record<string, number> = { read: 0, decode: 0, mono: 0, resample: 0, 'stft+mel': 0, powerToDb: 0, 'dct+mean': 0 };
+  let n = 0;
+  for (let r = 0; r < reps; r++) {
+    for (const c of clips) {
+      const t0 = performance.now();
+      const bytes = readFileSync(c.path);
+      const t1 = performance.now();
+      const decoded = decodeAudio(bytes, c.path);
+      const t2 = performance.now();
+      const mono = toMono(decoded.channels);
+      const t3 = performance.now();
+      const samples = resample(mono, decoded.sampleRate, SAMPLE_RATE);
+      const t4 = performance.now();
+      melSpectrogram(samples, SAMPLE_RATE);
+      const t5 = performance.now();
+      logMelSpectrogram(samples, SAMPLE_RATE);
+      const t6 = performance.now();
+      mfccMean(samples, SAMPLE_RATE, { nMfcc: 40 });
+      const t7 = performance.now();
+      acc.read += t1 - t0;
+      acc.decode += t2 - t1;
+      acc.mono += t3 - t2;
+      acc.resample += t4 - t3;
+      acc['stft+mel'] += t5 - t4;
+      // logMel = mel + dB and mfccMean = logMel + DCT + mean, so the differences isolate those stages.
+      acc.powerToDb += t6 - t5 - (t5 - t4);
+      acc['dct+mean'] += t7 - t6;
+      n++;
+    }
+  }
+  for (const k of Object.keys(acc)) acc[k] /= n;
+  return acc;
+}
+
+/** Batch throughput through extractFeatures (no cache): wall clips/s, and the rate once workers are up. */
+async function throughput(paths: string[], workers: number): Promise<{ wall: number; steady: number; seconds: number }> {
+  const stamps: number[] = [];
+  const t0 = performance.now();
+  const r = await extractFeatures(paths, { workers, cache: false, progress: false, onProgress: () => stamps.push(performance.now()) });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.skipped.length) throw new Error(`bench clips failed: ${r.skipped.map((s) => `${s.file}: ${s.reason}`).join('; ')}`);
+  // Steady state: from the 10th percentile clip to the last, leaving out thread start-up.
+  const from = Math.floor(stamps.length / 10);
+  const steady = (stamps.length - 1 - from) / ((stamps[stamps.length - 1] - stamps[from]) / 1000);
+  return { wall: paths.length / seconds, steady, seconds };
+}
+
+const f1 = (x: number) => x.toFixed(1);
+const pad = (s: string, n: number) => s.padEnd(n);
+
+export async function run(): Promise<void> {
+  const groups = await discover();
+  if (groups.length === 0) {
+    console.log(`(skipped: no fixture clips under ${FIXTURES})`);
+    return;
+  }
+  const all = groups.flatMap((g) => g.clips);
+  console.log(`clips: ${groups.map((g) => `${g.clips.length} × ${g.name}`).join(', ')}; cores: ${availableParallelism()}`);
+  console.log(`reference: librosa 0.10 ≈ ${LIBROSA.totalMs} ms per 4-s 44.1 kHz stereo clip (${LIBROSA.loadMs} load+resample, ${LIBROSA.mfccMs} MFCC) ≈ ${LIBROSA.clipsPerSecond} clips/s`);
+
+  // Warm the JIT on a few clips of every kind before timing anything.
+  timeSingleThread(groups.flatMap((g) => g.clips.slice(0, 4)), 3);
+
+  console.log('\nsingle thread, load + resample + MFCC (40-mean), ms per clip (and per 4 s of audio):');
+  console.log(`  ${pad('clips', 38)}${pad('load+resample', 16)}${pad('MFCC', 12)}${pad('total', 12)}per 4 s   speed vs librosa (40 ms)`);
+  let oneThreadMs44 = NaN;
+  for (const g of groups) {
+    // Few originals: several passes so each figure averages over ≥ 100 clip loads.
+    const reps = Math.max(1, Math.ceil(100 / g.clips.length));
+    const t = timeSingleThread(g.clips, reps);
+    const load = t.loadMs / t.clips;
+    const mfcc = t.mfccMs / t.clips;
+    const per4s = ((t.loadMs + t.mfccMs) / t.audioSeconds) * 4;
+    if (g.clips[0].nativeRate === 44100) oneThreadMs44 = per4s;
+    console.log(
+      `  ${pad(`${g.name} ×${t.clips}`, 38)}${pad(`${f1(load)} ms`, 16)}${pad(`${f1(mfcc)} ms`, 12)}${pad(`${f1(load + mfcc)} ms`, 12)}` +
+        `${pad(`${f1(per4s)} ms`, 10)}${f1(LIBROSA.totalMs / per4s)}×`,
+    );
+  }
+
+  const g44 = groups.find((g) => g.clips[0].nativeRate === 44100);
+  if (g44) {
+    const parts = breakdown(g44.clips, Math.ceil(60 / g44.clips.length));
+    console.log(`\nwhere a 44.1 kHz stereo clip's time goes (ms/clip, mean length ${f1(g44.clips.reduce((a, c) => a + c.durationSeconds, 0) / g44.clips.length)} s):`);
+    console.log(`  ${Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(' · ')}`);
+  }
+
+  console.log('\nbatch throughput, extractFeatures (mfccMean, no cache), all clips:');
+  const workerCounts = [...new Set([1, 2, availableParallelism()])];
+  const rates: Record<number, number> = {};
+  for (const w of workerCounts) {
+    const r = await throughput(all.map((c) => c.path), w);
+    rates[w] = r.steady;
+    console.log(
+      `  ${pad(`${w} worker${w === 1 ? '' : 's'}`, 12)}${pad(`${all.length} clips in ${r.seconds.toFixed(2)} s`, 26)}` +
+        `${pad(`${f1(r.wall)} clips/s (wall, incl. start-up)`, 40)}${f1(r.steady)} clips/s steady = ${f1(r.steady / LIBROSA.clipsPerSecond)}× librosa`,
+    );
+  }
+  let two44 = NaN;
+  if (g44) {
+    const paths44 = Array.from({ length: 20 }, () => g44.clips.map((c) => c.path)).flat();
+    const r = await throughput(paths44, 2);
+    two44 = r.steady;
+    console.log(
+      `  2 workers, 44.1 kHz stereo only (${paths44.length} clips): ${f1(r.wall)} clips/s wall, ${f1(r.steady)} steady = ${f1(r.steady / LIBROSA.clipsPerSecond)}× librosa`,
+    );
+  }
+
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(`\npeak memory (maxRSS, whole process incl. workers): ${maxRssMb.toFixed(0)} MB`);
+  // Like for like with librosa's figure: the 44.1 kHz stereo clips (the mixed set is mostly 22050 Hz mono).
+  const two = Number.isNaN(two44) ? rates[2] : two44;
+  console.log(
+    `targets: one thread ≤ ${TARGETS.msPerClip} ms per 4-s 44.1 kHz clip → ${f1(oneThreadMs44)} ms (${f1(LIBROSA.totalMs / oneThreadMs44)}× librosa, target 3×) ` +
+      `${oneThreadMs44 <= TARGETS.msPerClip ? 'MET' : 'MISSED'}; ` +
+      `two workers ≥ ${TARGETS.clipsPerSecondTwoWorkers} clips/s (44.1 kHz stereo) → ${f1(two)} (${f1(two / LIBROSA.clipsPerSecond)}× librosa, target 5×) ` +
+      `${two >= TARGETS.clipsPerSecondTwoWorkers ? 'MET' : 'MISSED'}`,
+  );
+}
+
+if (require.main === module) {
+  run().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
