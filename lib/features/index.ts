@@ -8,3 +8,4 @@ export * from './db';
 export * from './dct';
 export * from './mfcc';
 export * from './extract';
+export * from './descriptors';
