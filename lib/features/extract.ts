@@ -21,8 +21,11 @@ export const FEATURE_CODE_VERSION = 1;
 /** Frames in a log-mel patch by default: a 4-second clip at 22050 Hz with hop 512 (1 + ⌊88200 / 512⌋). */
 export const DEFAULT_PATCH_FRAMES = 173;
 
-/** A clip to featurize: a path, or an id (kept in the result) with its path. */
+/** A clip to featurize: a path, or an id (kept in the result) with its path — e.g. a DatasetItem. */
 export type ExtractInput = string | { id: string; path: string };
+
+/** What extractFeatures takes: a list of clips, or anything with `items` (a Dataset from lib/data). */
+export type ExtractInputs = readonly ExtractInput[] | { items: readonly ExtractInput[] };
 
 /** Progress as reported to `onProgress` after each clip. */
 export interface ExtractProgress {
@@ -72,8 +75,8 @@ export interface ExtractResult {
   ids: string[];
   /** The path of each row. */
   paths: string[];
-  /** Clips that could not be featurized, in input order, with the reason (e.g. "truncated data chunk"). */
-  skipped: { file: string; reason: string }[];
+  /** Clips that could not be featurized, in input order: path, id and the reason (e.g. "no such file"). */
+  skipped: { file: string; id: string; reason: string }[];
   /** How the rows came about. */
   stats: {
     /** Clips computed now. */
@@ -157,6 +160,7 @@ export function resolveParams(opts: ExtractOptions = {}): JobParams {
  * parallel, cached and resumable:
  *
  *   const { X, ids, skipped } = await extractFeatures(paths);            // 40 MFCC means per clip
+ *   await extractFeatures(loadDataset(dir));                             // a Dataset: its items' ids are kept
  *   await extractFeatures(rows, { kind: 'logmel', frames: 173 });        // 128 × 173 patches for a CNN
  *
  * Each clip is loaded at `sampleRate` (default 22050 Hz) mono and turned into one row (see FeatureKind).
@@ -167,7 +171,7 @@ export function resolveParams(opts: ExtractOptions = {}): JobParams {
  * `nMfcc` recomputes, and a damaged entry is detected and recomputed.
  */
 export async function extractFeatures(
-  input: readonly ExtractInput[],
+  inputs: ExtractInputs,
   opts: ExtractOptions = {},
   hooks: ExtractTestHooks = {},
 ): Promise<ExtractResult> {
@@ -175,7 +179,8 @@ export async function extractFeatures(
   const params = resolveParams(opts);
   const workers = opts.workers ?? defaultWorkers();
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a non-negative integer, got ${workers}`);
-  const items = input.map((x) => (typeof x === 'string' ? { id: basename(x), path: x } : x));
+  const list: readonly ExtractInput[] = 'items' in inputs ? inputs.items : inputs;
+  const items = list.map((x) => (typeof x === 'string' ? { id: basename(x), path: x } : x));
   const n = items.length;
 
   const rows: (Float32Array | undefined)[] = new Array(n);
@@ -259,7 +264,7 @@ export async function extractFeatures(
       result.ids.push(items[i].id);
       result.paths.push(items[i].path);
     } else {
-      result.skipped.push({ file: items[i].path, reason: reasons[i] ?? 'no result' });
+      result.skipped.push({ file: items[i].path, id: items[i].id, reason: reasons[i] ?? 'no result' });
     }
   }
   stats.seconds = (Date.now() - started) / 1000;

@@ -80,7 +80,7 @@ describeWithFixtures('extractFeatures', () => {
 
   it('survives a worker crash: the culprit is reported, the rest of the batch completes', async () => {
     const r = await extractFeatures(CLIPS, { ...quiet, workers: 2 }, { crashWorkerOn: base(CLIPS[2]) });
-    expect(r.skipped).toEqual([{ file: CLIPS[2], reason: expect.stringMatching(/worker crashed twice.*exit code 70/) }]);
+    expect(r.skipped).toEqual([{ file: CLIPS[2], id: base(CLIPS[2]), reason: expect.stringMatching(/worker crashed twice.*exit code 70/) }]);
     expect(r.ids).toEqual(CLIPS.filter((_, i) => i !== 2).map(base));
     expect(r.stats.workerCrashes).toBe(2);
     const inline = await extractFeatures(CLIPS.filter((_, i) => i !== 2), { ...quiet, workers: 0 });
@@ -154,10 +154,14 @@ describeWithFixtures('extractFeatures', () => {
     }
   });
 
-  it('keeps the ids it is given', async () => {
-    const r = await extractFeatures([{ id: 'dog', path: CLIPS[0] }, { id: 'siren', path: CLIPS[2] }], { ...quiet, workers: 0 });
+  it('keeps the ids it is given, from a list or a dataset', async () => {
+    const items = [{ id: 'dog', path: CLIPS[0] }, { id: 'gone', path: join(tmp, 'gone.wav') }, { id: 'siren', path: CLIPS[2] }];
+    const r = await extractFeatures(items, { ...quiet, workers: 0 });
     expect(r.ids).toEqual(['dog', 'siren']);
     expect(r.paths).toEqual([CLIPS[0], CLIPS[2]]);
+    expect(r.skipped).toEqual([{ file: join(tmp, 'gone.wav'), id: 'gone', reason: 'no such file' }]);
+    const fromDataset = await extractFeatures({ items }, { ...quiet, workers: 0 });
+    expect(fromDataset.ids).toEqual(['dog', 'siren']);
   });
 
   it('rejects options that cannot work', async () => {
