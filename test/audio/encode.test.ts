@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeWav, WavEncodeError, type WavEncoding } from '../../lib/audio/encode';
+import { decodeWav } from '../../lib/audio/wav';
 import { describeWithFixtures, fixture } from '../fixtures';
 
 interface Decoded { sampleRate: number; channelData: Float32Array[] }
@@ -153,4 +154,29 @@ describeWithFixtures('encodeWav reproduces real UrbanSound8K files byte for byte
     expect(d.sampleRate).toBe(48000);
     expect(firstDifference(encodeWav(d.channelData, d.sampleRate, { encoding: 'pcm_s24le', extensible: true }), original)).toBe(-1);
   });
+});
+
+describe('encodeWav round trips through our own decoder (lib/audio/wav), extensible and 8-bit included', () => {
+  const steps: Record<WavEncoding, number> = { pcm_u8: 1 / 128, pcm_s16le: 1 / 32768, pcm_s24le: 1 / 8388608, pcm_s32le: 1e-7, float32: 0, float64: 0 };
+  for (const encoding of Object.keys(steps) as WavEncoding[]) {
+    for (const extensible of [false, true]) {
+      it(`${encoding}${extensible ? ' extensible' : ''}`, () => {
+        const channels = [signal(777, 0), signal(777, 1)];
+        channels[0][0] = -1; // our decoder must map the most negative code to exactly -1
+        const d = decodeWav(encodeWav(channels, 48000, { encoding, extensible }), 'round-trip.wav');
+        expect(d.sampleRate).toBe(48000);
+        expect(d.info.encoding).toBe(encoding);
+        expect(d.info.extensible).toBe(extensible);
+        expect(d.info.frameCount).toBe(777);
+        expect(d.channels[0][0]).toBe(-1);
+        for (let c = 0; c < 2; c++) {
+          let maxErr = 0;
+          // Integer codes top out one step below +1 (0.999 becomes 127/128 in 8 bits): compare with the clipped value.
+          const top = encoding === 'pcm_u8' ? 127 / 128 : 1;
+          for (let i = 0; i < 777; i++) maxErr = Math.max(maxErr, Math.abs(d.channels[c][i] - Math.min(channels[c][i], top)));
+          expect(maxErr).toBeLessThanOrEqual(steps[encoding] / 2 + 1e-12);
+        }
+      });
+    }
+  }
 });

@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORRUPT_CLASS, makeSample, SAMPLE_COUNTS, type SampleSummary } from '../../scripts/make-sample';
+import { AudioDecodeError } from '../../lib/audio/errors';
+import { decodeWav } from '../../lib/audio/wav';
+import { CORRUPT_CLASS, makeSample, SAMPLE_COUNTS, SAMPLE_DURATION_SECONDS, type SampleSummary } from '../../scripts/make-sample';
 
 const SAMPLE = resolve(__dirname, '../../data.sample');
 
@@ -76,6 +78,35 @@ describe('data.sample', () => {
         expect(b.readUInt32LE(4)).toBe(b.length - 8);
       }
     }
+  });
+
+  it('decodes with lib/audio, all but the corrupt file, which fails with AudioDecodeError', () => {
+    const seen = new Map<string, number>();
+    let failures = 0;
+    for (const split of ['Train', 'Test']) {
+      for (const name of readdirSync(join(SAMPLE, split))) {
+        const path = join(SAMPLE, split, name);
+        try {
+          const d = decodeWav(new Uint8Array(readFileSync(path)), path);
+          const key = `${d.info.encoding}${d.info.extensible ? ' (extensible)' : ''} ${d.sampleRate} Hz ${d.channels.length === 1 ? 'mono' : 'stereo'}`;
+          seen.set(key, (seen.get(key) ?? 0) + 1);
+          expect(d.info.durationSeconds).toBeGreaterThanOrEqual(SAMPLE_DURATION_SECONDS[0] - 1e-3);
+          expect(d.info.durationSeconds).toBeLessThanOrEqual(SAMPLE_DURATION_SECONDS[1] + 1e-3);
+          let peak = 0;
+          for (const ch of d.channels) for (let i = 0; i < ch.length; i++) peak = Math.max(peak, Math.abs(ch[i]));
+          expect(peak).toBeGreaterThan(0.1);
+        } catch (err) {
+          expect(err).toBeInstanceOf(AudioDecodeError);
+          expect(path).toBe(join(SAMPLE, 'Train', `${summary.corruptId}.wav`));
+          failures++;
+        }
+      }
+    }
+    expect(failures).toBe(1);
+    // What the decoder reads is what the generator says it wrote.
+    const written = new Map<string, number>();
+    for (const r of [...summary.train, ...summary.test]) if (!r.format.startsWith('corrupt')) written.set(r.format, (written.get(r.format) ?? 0) + 1);
+    expect(new Map([...seen].sort())).toEqual(new Map([...written].sort()));
   });
 
   it('stays well under 10 MB', () => {
