@@ -7,6 +7,9 @@
 // exactly as resampy would, and then every output is a plain dot product over a contiguous run of
 // input samples. Same numbers, a fraction of the work.
 
+import { reserve, simdKernel } from './simd';
+import type { SimdKernel } from './simd';
+
 /** resampy's `kaiser_fast` filter parameters (resampy/filters.py docstring, from its create_filter.py search). */
 export const KAISER_FAST = {
   /** Zero crossings of the sinc kept on each side. */
@@ -151,76 +154,226 @@ function dotClipped(x: Float32Array, kernel: Float64Array, start: number): numbe
 /** Above this many distinct phases, caching a kernel per phase costs more than it saves. */
 const MAX_CACHED_PHASES = 4096;
 
+/** Which inner loop computes the dot products: WebAssembly SIMD (float32 lanes) or plain JS (float64). */
+export type ResampleEngine = 'simd' | 'js';
+
+/** The taps of every phase of one rate pair, and where each phase's first output sits. */
+interface PhaseTable {
+  plan: Plan;
+  /** Outputs per period (target / gcd) and input samples per period (source / gcd). */
+  phases: number;
+  advance: number;
+  kernelLength: number;
+  /** phases × kernelLength, float64, for the JS loops. */
+  kernels: Float64Array;
+  /** phases × stride, float32, zero-padded to a multiple of 8 taps, for the SIMD kernel. */
+  kernels32: Float32Array;
+  stride: number;
+  firstN: Int32Array;
+  firstLeft: Int32Array;
+  firstRight: Int32Array;
+  /**
+   * 1 for phases whose exact position lies so close to a sample or table-entry boundary that
+   * floating-point time (t · timeIncrement) may fall on the other side of it in later periods.
+   */
+  mayDrift: Uint8Array;
+}
+
+/** Inputs longer than this get every output checked for drift (the margins below assume less). */
+const DRIFT_MARGIN_MAX_INPUT = 1e8;
+
+/**
+ * Which phases can drift. Exact position of phase p: p·source/target = q + rem/target input samples.
+ * Float time t·timeIncrement is off by at most a few ulps of t·timeIncrement (≤ 1e-7 samples below
+ * 1e8 samples), so a phase whose sample and table-index boundaries are farther than that is safe.
+ * When timeIncrement is a dyadic rational (phases a power of two, e.g. 44100→22050), t·timeIncrement
+ * is exact and nothing drifts.
+ */
+function driftingPhases(plan: Plan, sourceRate: number, targetRate: number, phases: number, advance: number): Uint8Array {
+  const mayDrift = new Uint8Array(phases);
+  const exactTime = (phases & (phases - 1)) === 0 && plan.timeIncrement === advance / phases;
+  if (exactTime) return mayDrift;
+  const near = (v: number, margin: number) => Math.abs(v - Math.round(v)) < margin;
+  for (let p = 0; p < phases; p++) {
+    const rem = (p * sourceRate) % targetRate;
+    const frac = rem / targetRate;
+    const left = plan.scale * frac * plan.numTable;
+    const right = (plan.scale - plan.scale * frac) * plan.numTable;
+    if (rem === 0 || near(frac, 1e-6) || near(left, 1e-3) || near(right, 1e-3)) mayDrift[p] = 1;
+  }
+  return mayDrift;
+}
+
+/** Phase tables by "source→target"; a featurizer loops over a handful of rate pairs, so a few are kept. */
+const tables = new Map<string, PhaseTable>();
+const MAX_TABLES = 16;
+
+function phaseTable(sourceRate: number, targetRate: number): PhaseTable | null {
+  if (!Number.isInteger(sourceRate) || !Number.isInteger(targetRate)) return null;
+  const g = gcd(sourceRate, targetRate);
+  const phases = targetRate / g;
+  if (phases > MAX_CACHED_PHASES) return null;
+  const key = `${sourceRate}→${targetRate}`;
+  const cached = tables.get(key);
+  if (cached) return cached;
+  const plan = makePlan(sourceRate, targetRate);
+  const kernelLength = plan.leftTaps + plan.rightTaps;
+  const stride = Math.ceil(kernelLength / 8) * 8;
+  const kernels = new Float64Array(phases * kernelLength);
+  const kernels32 = new Float32Array(phases * stride);
+  const firstN = new Int32Array(phases);
+  const firstLeft = new Int32Array(phases);
+  const firstRight = new Int32Array(phases);
+  for (let p = 0; p < phases; p++) {
+    // Each phase's taps as resampy computes them for the phase's first output, t = p.
+    const pos = tapPosition(plan, p);
+    const kernel = kernels.subarray(p * kernelLength, (p + 1) * kernelLength);
+    fillKernel(plan, pos, kernel);
+    kernels32.set(kernel, p * stride);
+    firstN[p] = pos.n;
+    firstLeft[p] = pos.leftOffset;
+    firstRight[p] = pos.rightOffset;
+  }
+  const advance = sourceRate / g;
+  const mayDrift = driftingPhases(plan, sourceRate, targetRate, phases, advance);
+  const table: PhaseTable = {
+    plan, phases, advance, kernelLength, kernels, kernels32, stride, firstN, firstLeft, firstRight, mayDrift,
+  };
+  if (tables.size >= MAX_TABLES) tables.clear();
+  tables.set(key, table);
+  return table;
+}
+
+/** Range [lo, hi] of m for which output p + m·phases has all its taps inside the signal. */
+function interiorRange(table: PhaseTable, p: number, nIn: number, computed: number): [number, number] {
+  const { phases, advance, kernelLength, firstN } = table;
+  const leftTaps = table.plan.leftTaps;
+  const count = Math.floor((computed - 1 - p) / phases) + 1;
+  const lo = Math.max(0, Math.ceil((leftTaps - 1 - firstN[p]) / advance));
+  const hi = Math.min(count - 1, Math.floor((nIn - kernelLength - firstN[p] + leftTaps - 1) / advance));
+  return [lo, hi];
+}
+
+/**
+ * Interior outputs through the SIMD kernel: per phase, one strided run of dot products (the inputs of
+ * successive outputs of a phase start `advance` samples apart).
+ */
+function bulkSimd(simd: SimdKernel, table: PhaseTable, x: Float32Array, y: Float32Array, computed: number): void {
+  const { phases, advance, stride, firstN } = table;
+  const leftTaps = table.plan.leftTaps;
+  const nIn = x.length;
+  const xAt = phases * stride;
+  const outAt = xAt + nIn + stride;
+  const mem = reserve(simd, (outAt + computed) * 4);
+  mem.set(table.kernels32, 0);
+  mem.set(x, xAt);
+  // The padding taps are zero but still read: the samples under them must be finite.
+  mem.fill(0, xAt + nIn, outAt);
+  for (let p = 0; p < phases && p < computed; p++) {
+    const [lo, hi] = interiorRange(table, p, nIn, computed);
+    if (lo > hi) continue;
+    const start = firstN[p] + lo * advance - leftTaps + 1;
+    simd.run(p * stride * 4, (xAt + start) * 4, stride / 8, advance * 4, hi - lo + 1, (outAt + p + lo * phases) * 4, phases * 4);
+  }
+  y.set(mem.subarray(outAt, outAt + computed));
+}
+
+/** Interior outputs with JS loops in float64 (where WebAssembly SIMD is unavailable). */
+function bulkJs(table: PhaseTable, x: Float32Array, y: Float32Array, computed: number): void {
+  const { phases, advance, kernelLength, kernels, firstN } = table;
+  const leftTaps = table.plan.leftTaps;
+  for (let p = 0; p < phases && p < computed; p++) {
+    const [lo, hi] = interiorRange(table, p, x.length, computed);
+    const k0 = p * kernelLength;
+    for (let m = lo; m <= hi; m++) {
+      const start = firstN[p] + m * advance - leftTaps + 1;
+      let acc = 0;
+      for (let j = 0; j < kernelLength; j++) acc += kernels[k0 + j] * x[start + j];
+      y[p + m * phases] = acc;
+    }
+  }
+}
+
+/**
+ * The outputs the bulk pass does not cover, one by one with their own taps: those near the edges
+ * (taps clipped, as resampy's min() bounds do), and any whose floating-point time lands a hair on the
+ * other side of a sample or table entry than its phase's first output did (resampy then reads other
+ * table entries, and so do we). Only phases that can drift are checked output by output.
+ */
+function fixUp(table: PhaseTable, x: Float32Array, y: Float32Array, computed: number): void {
+  const { plan, phases, advance, kernelLength, firstN, firstLeft, firstRight, mayDrift } = table;
+  const { timeIncrement, scale, numTable, leftTaps } = plan;
+  const nIn = x.length;
+  const checkAll = nIn > DRIFT_MARGIN_MAX_INPUT;
+  const spare = new Float64Array(kernelLength);
+  const recompute = (t: number) => {
+    const pos = tapPosition(plan, t);
+    fillKernel(plan, pos, spare);
+    y[t] = dotClipped(x, spare, pos.n - leftTaps + 1);
+  };
+  for (let p = 0; p < phases && p < computed; p++) {
+    const [lo, hi] = interiorRange(table, p, nIn, computed);
+    const count = Math.floor((computed - 1 - p) / phases) + 1;
+    if (!checkAll && !mayDrift[p]) {
+      for (let m = 0; m < Math.min(lo, count); m++) recompute(p + m * phases);
+      for (let m = Math.max(hi + 1, lo, 0); m < count; m++) recompute(p + m * phases);
+      continue;
+    }
+    const left = firstLeft[p];
+    const right = firstRight[p];
+    for (let m = 0; m < count; m++) {
+      const t = p + m * phases;
+      const timeRegister = t * timeIncrement;
+      const nFloat = Math.trunc(timeRegister);
+      const frac = scale * (timeRegister - nFloat);
+      if (m >= lo && m <= hi && nFloat === firstN[p] + m * advance &&
+          Math.trunc(frac * numTable) === left && Math.trunc((scale - frac) * numTable) === right) continue;
+      recompute(t);
+    }
+  }
+}
+
+/** Every output with its own taps: for rate pairs with too many phases to tabulate. */
+function direct(plan: Plan, x: Float32Array, y: Float32Array, computed: number): void {
+  const kernel = new Float64Array(plan.leftTaps + plan.rightTaps);
+  for (let t = 0; t < computed; t++) {
+    const pos = tapPosition(plan, t);
+    fillKernel(plan, pos, kernel);
+    y[t] = dotClipped(x, kernel, pos.n - plan.leftTaps + 1);
+  }
+}
+
 /**
  * Resamples a signal from `sourceRate` to `targetRate` (both in Hz) with resampy's `kaiser_fast`
  * filter, as `librosa.resample(x, orig_sr, target_sr, res_type='kaiser_fast')` does (librosa 0.10,
  * resampy ≥ 0.3): output length ceil(n · targetRate / sourceRate); resampy computes the first
  * floor(n · targetRate / sourceRate) samples and librosa pads with zeros to that length.
- * Returns a copy of `x` when the rates are equal. Accumulates in float64, returns float32.
+ * Returns a copy of `x` when the rates are equal. Float32 in and out; the dot products run in
+ * WebAssembly SIMD where available (float32 accumulation, as resampy's float32 output buffer does).
  */
 export function resample(x: Float32Array, sourceRate: number, targetRate: number): Float32Array {
-  if (!(sourceRate > 0) || !(targetRate > 0)) {
+  return resampleWith(x, sourceRate, targetRate, simdKernel() ? 'simd' : 'js');
+}
+
+/** `resample` with the inner loop chosen explicitly (for tests and benchmarks). */
+export function resampleWith(x: Float32Array, sourceRate: number, targetRate: number, engine: ResampleEngine): Float32Array {
+  if (!(sourceRate > 0) || !(targetRate > 0) || !Number.isFinite(sourceRate) || !Number.isFinite(targetRate)) {
     throw new RangeError(`resample: sample rates must be positive (got ${sourceRate} → ${targetRate})`);
   }
   if (sourceRate === targetRate) return x.slice();
-  const nIn = x.length;
-  const outLength = Math.ceil(nIn * (targetRate / sourceRate));
+  const outLength = Math.ceil(x.length * (targetRate / sourceRate));
   const y = new Float32Array(outLength);
   // resampy's own length: exact integer floor (its fix for float round-off, resampy #111).
-  const computed = Math.min(outLength, Math.floor((nIn * targetRate) / sourceRate));
+  const computed = Math.min(outLength, Math.floor((x.length * targetRate) / sourceRate));
   if (computed <= 0) return y;
-
-  const plan = makePlan(sourceRate, targetRate);
-  const kernelLength = plan.leftTaps + plan.rightTaps;
-  const integerRates = Number.isInteger(sourceRate) && Number.isInteger(targetRate);
-  const g = integerRates ? gcd(sourceRate, targetRate) : 1;
-  const phases = integerRates ? targetRate / g : Infinity;
-  const advance = integerRates ? sourceRate / g : 0;
-
-  if (phases > MAX_CACHED_PHASES || phases > computed) {
-    const kernel = new Float64Array(kernelLength);
-    for (let t = 0; t < computed; t++) {
-      const pos = tapPosition(plan, t);
-      fillKernel(plan, pos, kernel);
-      y[t] = dotClipped(x, kernel, pos.n - plan.leftTaps + 1);
-    }
+  const table = phaseTable(sourceRate, targetRate);
+  if (!table || table.phases > computed) {
+    direct(table?.plan ?? makePlan(sourceRate, targetRate), x, y, computed);
     return y;
   }
-
-  // One kernel per phase, computed from the phase's first output (t = p).
-  const kernels: Float64Array[] = [];
-  const positions: TapPosition[] = [];
-  for (let p = 0; p < phases; p++) {
-    const pos = tapPosition(plan, p);
-    const kernel = new Float64Array(kernelLength);
-    fillKernel(plan, pos, kernel);
-    kernels.push(kernel);
-    positions.push(pos);
-  }
-  const spare = new Float64Array(kernelLength);
-  const leftTaps = plan.leftTaps;
-  for (let p = 0; p < phases; p++) {
-    const kernel = kernels[p];
-    const base = positions[p];
-    for (let m = 0, t = p; t < computed; m++, t += phases) {
-      const pos = tapPosition(plan, t);
-      const start = pos.n - leftTaps + 1;
-      // Floating-point time can land a hair on the other side of a table entry in a later period;
-      // then resampy reads other entries, and so do we.
-      const same = pos.n === base.n + m * advance && pos.leftOffset === base.leftOffset && pos.rightOffset === base.rightOffset;
-      let k = kernel;
-      if (!same) {
-        fillKernel(plan, pos, spare);
-        k = spare;
-      }
-      if (start < 0 || start + kernelLength > nIn) {
-        y[t] = dotClipped(x, k, start);
-        continue;
-      }
-      let acc = 0;
-      for (let j = 0; j < kernelLength; j++) acc += k[j] * x[start + j];
-      y[t] = acc;
-    }
-  }
+  const simd = engine === 'simd' ? simdKernel() : null;
+  if (simd) bulkSimd(simd, table, x, y, computed);
+  else bulkJs(table, x, y, computed);
+  fixUp(table, x, y, computed);
   return y;
 }
