@@ -4,6 +4,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { loadAudio, loadAudioSync, sniffContainer } from '../audio';
 import { AudioDecodeError } from '../audio/errors';
 import { FEATURE_DEFAULTS } from '../defaults';
+import { FeatureName, featureVector } from './descriptors';
 import { FeatureMatrix } from './matrix';
 import { logMelSpectrogram, mfcc, mfccMean } from './mfcc';
 
@@ -25,8 +26,8 @@ export interface JobParams {
   nMels: number;
   /** 'logmel' only: frames per patch. */
   frames: number;
-  /** 'vector' only: descriptor names in order. */
-  features: string[];
+  /** 'vector' only: feature names in order ('mfcc' and descriptor names). */
+  features: FeatureName[];
 }
 
 /** A clip's outcome: a flat row and its shape, or the reason it was skipped. */
@@ -107,10 +108,6 @@ export async function computeFeature(path: string, params: JobParams): Promise<{
       return { data: fitFrames(m, params.frames), shape: [m.nRows, params.frames] };
     }
     case 'vector': {
-      // TEMP until lib/features/descriptors lands: loaded on first use so the rest compiles without it.
-      const { featureVector } = require('./descriptors') as {
-        featureVector: (s: Float32Array, sr: number, o: { features: string[]; nMfcc?: number }) => Float32Array;
-      };
       const data = featureVector(samples, sampleRate, { features: params.features, nMfcc: params.nMfcc });
       return { data, shape: [data.length] };
     }

@@ -7,6 +7,7 @@ import { FEATURE_DEFAULTS } from '../defaults';
 import { Progress, ProgressMode } from '../util/progress';
 import { runPool } from '../util/worker-pool';
 import { cacheKey, contentHash, FeatureCache } from './cache';
+import { FeatureName, featureVectorNames } from './descriptors';
 import { FeatureKind, JobParams, JobResult, relevantParams, runJob } from './extract-job';
 import type { ExtractWorkerData } from './extract-worker';
 
@@ -51,8 +52,8 @@ export interface ExtractOptions {
   nMels?: number;
   /** Frames of a 'logmel' patch; longer clips are cropped (first frames kept), shorter padded. Default 173 (4 s). */
   frames?: number;
-  /** 'vector' only: descriptor names, e.g. ['mfcc', 'rms', 'zcr']. Default ['mfcc']. */
-  features?: string[];
+  /** 'vector' only: featureVector's components in order, e.g. ['mfcc', 'rms', 'chroma']. Default ['mfcc']. */
+  features?: FeatureName[];
   /** Worker threads; 0 computes on the calling thread. Default: one per core. */
   workers?: number;
   /** Read and write the on-disk cache. Default true. */
@@ -152,6 +153,8 @@ export function resolveParams(opts: ExtractOptions = {}): JobParams {
   for (const [name, v] of [['nMfcc', params.nMfcc], ['nMels', params.nMels], ['frames', params.frames]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
+  // Unknown descriptor names fail here, once, rather than once per clip.
+  if (params.kind === 'vector') featureVectorNames({ features: params.features, nMfcc: params.nMfcc });
   return params;
 }
 

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { featureVectorNames } from '../../lib/features/descriptors';
 import { extractFeatures, ExtractOptions } from '../../lib/features/extract';
 import { describeWithFixtures, fixture } from '../fixtures';
 
@@ -162,6 +163,20 @@ describeWithFixtures('extractFeatures', () => {
     expect(r.skipped).toEqual([{ file: join(tmp, 'gone.wav'), id: 'gone', reason: 'no such file' }]);
     const fromDataset = await extractFeatures({ items }, { ...quiet, workers: 0 });
     expect(fromDataset.ids).toEqual(['dog', 'siren']);
+  });
+
+  it("'vector' concatenates featureVector's components, named by featureVectorNames", async () => {
+    const features = ['mfcc', 'rms', 'chroma'] as const;
+    const r = await extractFeatures([CLIPS[0], CLIPS[1]], { ...quiet, workers: 2, kind: 'vector', features: [...features], nMfcc: 20 });
+    const names = featureVectorNames({ features: [...features], nMfcc: 20 });
+    expect(r.shapes).toEqual([[names.length], [names.length]]);
+    expect(names[20]).toBe('rms');
+    const means = await extractFeatures([CLIPS[0], CLIPS[1]], { ...quiet, workers: 0, nMfcc: 20 });
+    r.X.forEach((row, k) => {
+      expect(bytesOf(row.subarray(0, 20)).equals(bytesOf(means.X[k]))).toBe(true); // the MFCC part is mfccMean's
+      expect(row[20]).toBeGreaterThan(0); // rms of a real clip
+    });
+    await expect(extractFeatures(CLIPS, { ...quiet, kind: 'vector', features: ['mfcc', 'loudnessish' as never] })).rejects.toThrow(/unknown descriptor/);
   });
 
   it('rejects options that cannot work', async () => {
