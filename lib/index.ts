@@ -4,3 +4,4 @@ export * from './features';
 export * from './data';
 export * from './plot';
 export * from './notebook';
+export * from './model';

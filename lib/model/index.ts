@@ -1,0 +1,11 @@
+// Models: backend choice, labels, the tutorial's MLP, training, evaluation, splits, saving and predicting.
+export * from './backend';
+export * from './labels';
+export * from './mlp';
+export * from './train';
+export * from './dropout';
+export * from './metrics';
+export * from './baseline';
+export * from './splits';
+export * from './save';
+export * from './predict';

@@ -1,0 +1,163 @@
+// Train/test splits that do not fool the user: stratified, held out by group, and UrbanSound8K's folds.
+import { deriveSeed, mulberry32, shuffleInPlace } from '../data/random';
+import { TRAIN_DEFAULTS } from '../defaults';
+
+/** Row indices of the two sides of a split (each sorted ascending). */
+export interface Split {
+  train: number[];
+  test: number[];
+}
+
+/** Raised for a split that cannot be made (names the reason). */
+export class SplitError extends Error {
+  constructor(reason: string) {
+    super(`lib/model/splits.ts: ${reason}`);
+    this.name = 'SplitError';
+  }
+}
+
+const ascending = (a: number, b: number) => a - b;
+
+function checkFraction(testSize: number): void {
+  if (!(testSize > 0 && testSize < 1)) throw new SplitError(`testSize must be in (0, 1), got ${testSize}`);
+}
+
+/**
+ * Random split keeping each class's share on both sides (scikit-learn's `train_test_split(stratify=y)`):
+ * within each class, a seeded shuffle and round(testSize · count) items to the test side.
+ * @param labels one per item; @param testSize fraction in (0, 1) (default 0.2); @param seed default 0.
+ */
+export function stratifiedSplit(labels: readonly string[], opts: { testSize?: number; seed?: number } = {}): Split {
+  const testSize = opts.testSize ?? 0.2;
+  checkFraction(testSize);
+  const seed = opts.seed ?? TRAIN_DEFAULTS.seed;
+  const byClass = new Map<string, number[]>();
+  labels.forEach((label, i) => {
+    const list = byClass.get(label);
+    if (list) list.push(i);
+    else byClass.set(label, [i]);
+  });
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const label of [...byClass.keys()].sort()) {
+    const idx = shuffleInPlace(byClass.get(label) as number[], mulberry32(deriveSeed(seed, `stratified:${label}`)));
+    const nTest = Math.round(idx.length * testSize);
+    test.push(...idx.slice(0, nTest));
+    train.push(...idx.slice(nTest));
+  }
+  return { train: train.sort(ascending), test: test.sort(ascending) };
+}
+
+/**
+ * Hold out whole groups (UrbanSound8K's recording `fsID`, FSDD's speaker), so no group is on both sides.
+ * Either name the test groups, or give a fraction: groups are shuffled (seeded) and taken until at least
+ * `testSize` of the items are on the test side.
+ */
+export function groupSplit(
+  groups: readonly string[],
+  opts: { testGroups?: readonly string[]; testSize?: number; seed?: number } = {},
+): Split {
+  let testGroups: Set<string>;
+  if (opts.testGroups) {
+    testGroups = new Set(opts.testGroups);
+    const known = new Set(groups);
+    const missing = [...testGroups].filter((g) => !known.has(g));
+    if (missing.length) throw new SplitError(`test group(s) ${missing.join(', ')} not found among the items`);
+  } else {
+    const testSize = opts.testSize ?? 0.2;
+    checkFraction(testSize);
+    const counts = new Map<string, number>();
+    for (const g of groups) counts.set(g, (counts.get(g) ?? 0) + 1);
+    if (counts.size < 2) throw new SplitError(`need at least 2 groups to hold one out, found ${counts.size}`);
+    const order = shuffleInPlace([...counts.keys()].sort(), mulberry32(deriveSeed(opts.seed ?? TRAIN_DEFAULTS.seed, 'groups')));
+    testGroups = new Set();
+    let taken = 0;
+    for (const g of order) {
+      if (taken >= testSize * groups.length || testGroups.size === counts.size - 1) break;
+      testGroups.add(g);
+      taken += counts.get(g) as number;
+    }
+  }
+  const split: Split = { train: [], test: [] };
+  groups.forEach((g, i) => (testGroups.has(g) ? split.test : split.train).push(i));
+  if (split.train.length === 0 || split.test.length === 0) throw new SplitError('one side of the group split is empty');
+  return split;
+}
+
+/** Groups present on both sides of a split (the leak a random split causes on UrbanSound8K). */
+export function sharedGroups(groups: readonly (string | undefined)[], split: Split): string[] {
+  const trainGroups = new Set(split.train.map((i) => groups[i]).filter((g): g is string => g !== undefined));
+  const shared = new Set(split.test.map((i) => groups[i]).filter((g): g is string => g !== undefined && trainGroups.has(g)));
+  return [...shared].sort();
+}
+
+/**
+ * Warn (once per call, through `warn`, default console.warn) when items of the same group — on
+ * UrbanSound8K, slices of the same freesound recording (`fsID`) — sit on both sides of a split, which
+ * inflates test accuracy. Returns the number of shared groups (0: no warning).
+ */
+export function warnIfLeaky(
+  groups: readonly (string | undefined)[],
+  split: Split,
+  warn: (message: string) => void = (m) => console.warn(m),
+): number {
+  const shared = sharedGroups(groups, split);
+  if (shared.length) {
+    const testItems = split.test.filter((i) => groups[i] !== undefined && shared.includes(groups[i] as string)).length;
+    warn(
+      `warning: ${shared.length} recording(s) (fsID) have clips on both sides of this random split ` +
+        `(${testItems} of ${split.test.length} test clips): slices of one recording sound alike, so test accuracy ` +
+        `is inflated. Use UrbanSound8K's folds (--test-fold N or --folds) for an honest estimate.`,
+    );
+  }
+  return shared.length;
+}
+
+/** One fold of a predefined split (UrbanSound8K's `fold` column): test on it, train on the rest. */
+export interface Fold extends Split {
+  fold: string;
+}
+
+/** One split per distinct fold value, in sorted (numeric where possible) order. */
+export function foldSplits(folds: readonly (string | number)[]): Fold[] {
+  const names = [...new Set(folds.map(String))].sort((a, b) => (Number(a) - Number(b)) || (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length < 2) throw new SplitError(`need at least 2 folds, found ${names.length}`);
+  return names.map((fold) => {
+    const split: Fold = { fold, train: [], test: [] };
+    folds.forEach((f, i) => (String(f) === fold ? split.test : split.train).push(i));
+    return split;
+  });
+}
+
+/** Mean and standard deviation (population, numpy's default ddof=0) of some numbers. */
+export function meanStd(values: readonly number[]): { mean: number; std: number } {
+  if (values.length === 0) return { mean: NaN, std: NaN };
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+  return { mean, std: Math.sqrt(variance) };
+}
+
+/** Result of `crossValidate`: each fold's score and their mean ± std. */
+export interface CrossValidation<R> {
+  folds: { fold: string; score: number; result: R }[];
+  mean: number;
+  std: number;
+}
+
+/**
+ * k-fold cross-validation over a fold column (UrbanSound8K's official 10 folds: train on 9, test on 1,
+ * report mean ± std, as the dataset's authors ask). `evaluate` trains on `split.train`, tests on
+ * `split.test` and returns a score (e.g. accuracy) and anything else to keep; folds run one after another.
+ */
+export async function crossValidate<R = undefined>(
+  folds: readonly (string | number)[],
+  evaluate: (split: Fold) => Promise<{ score: number; result?: R }> | { score: number; result?: R },
+): Promise<CrossValidation<R>> {
+  const out: CrossValidation<R>['folds'] = [];
+  for (const split of foldSplits(folds)) {
+    const { score, result } = await evaluate(split);
+    out.push({ fold: split.fold, score, result: result as R });
+  }
+  const { mean, std } = meanStd(out.map((f) => f.score));
+  return { folds: out, mean, std };
+}
