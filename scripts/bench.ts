@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 
 const SECTIONS: Record<string, string> = {
   // name: module path relative to this file (one line per section)
+  audio: './bench/audio',
   pipeline: './bench/pipeline',
 };
 

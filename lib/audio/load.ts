@@ -7,7 +7,7 @@ import { AudioDecodeError } from './errors';
 import { toMono } from './mono';
 import { resample } from './resample';
 import type { AudioFileInfo, DecodedAudio } from './types';
-import { parseWav, wavInfo } from './wav';
+import { decodeWavMono, parseWav, wavInfo } from './wav';
 
 /** Options of loadAudio / loadAudioSync (librosa.load's `sr` and `mono`). */
 export interface LoadAudioOptions {
@@ -59,14 +59,21 @@ async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Mono mix-down first (half the resampling work for stereo, and what librosa does), then resampling. */
-function prepare(decoded: DecodedAudio, path: string, options: LoadAudioOptions): MonoAudio | MultichannelAudio {
+/** The options with their defaults filled in, checked. */
+function resolveOptions(options: LoadAudioOptions): { targetRate: number | null; mono: boolean } {
   const targetRate = options.sampleRate === undefined ? AUDIO_DEFAULTS.sampleRate : options.sampleRate;
-  const mono = options.mono ?? AUDIO_DEFAULTS.mono;
   if (targetRate !== null && !(targetRate > 0 && Number.isFinite(targetRate))) {
     throw new RangeError(`loadAudio: sampleRate must be a positive number of Hz or null (got ${targetRate})`);
   }
-  if (decoded.info.frameCount === 0) throw new AudioDecodeError(path, 'no audio frames (the data chunk is empty)');
+  return { targetRate, mono: options.mono ?? AUDIO_DEFAULTS.mono };
+}
+
+const noFrames = (path: string) => new AudioDecodeError(path, 'no audio frames (the data chunk is empty)');
+
+/** Mono mix-down first (half the resampling work for stereo, and what librosa does), then resampling. */
+function prepare(decoded: DecodedAudio, path: string, options: LoadAudioOptions): MonoAudio | MultichannelAudio {
+  const { targetRate, mono } = resolveOptions(options);
+  if (decoded.info.frameCount === 0) throw noFrames(path);
   const rate = targetRate ?? decoded.sampleRate;
   if (mono) {
     return { samples: resample(toMono(decoded.channels), decoded.sampleRate, rate), sampleRate: rate };
@@ -75,6 +82,21 @@ function prepare(decoded: DecodedAudio, path: string, options: LoadAudioOptions)
     samples: decoded.channels.map((ch) => (rate === decoded.sampleRate ? ch : resample(ch, decoded.sampleRate, rate))),
     sampleRate: rate,
   };
+}
+
+/**
+ * The common case, WAV to mono, decoded and mixed down in one pass (same numbers as decode + toMono);
+ * null when the file is not a WAV or several channels are wanted.
+ */
+function loadWavMono(bytes: Uint8Array, path: string, options: LoadAudioOptions): MonoAudio | null {
+  const { targetRate, mono } = resolveOptions(options);
+  const container = sniffContainer(bytes);
+  if (!mono || (container !== 'wav' && container !== 'other')) return null;
+  const layout = parseWav(bytes, path);
+  if (layout.frameCount === 0) throw noFrames(path);
+  const nativeRate = layout.format.sampleRate;
+  const rate = targetRate ?? nativeRate;
+  return { samples: resample(decodeWavMono(bytes, layout), nativeRate, rate), sampleRate: rate };
 }
 
 /**
@@ -89,7 +111,7 @@ export function loadAudio(path: string, options: LoadAudioOptions & { mono: fals
 export function loadAudio(path: string, options?: LoadAudioOptions): Promise<MonoAudio | MultichannelAudio>;
 export async function loadAudio(path: string, options: LoadAudioOptions = {}): Promise<MonoAudio | MultichannelAudio> {
   const bytes = await readBytes(path);
-  return prepare(await decodeAudioAsync(bytes, path), path, options);
+  return loadWavMono(bytes, path, options) ?? prepare(await decodeAudioAsync(bytes, path), path, options);
 }
 
 /**
@@ -100,7 +122,8 @@ export function loadAudioSync(path: string, options?: LoadAudioOptions & { mono?
 export function loadAudioSync(path: string, options: LoadAudioOptions & { mono: false }): MultichannelAudio;
 export function loadAudioSync(path: string, options?: LoadAudioOptions): MonoAudio | MultichannelAudio;
 export function loadAudioSync(path: string, options: LoadAudioOptions = {}): MonoAudio | MultichannelAudio {
-  return prepare(decodeAudio(readBytesSync(path), path), path, options);
+  const bytes = readBytesSync(path);
+  return loadWavMono(bytes, path, options) ?? prepare(decodeAudio(bytes, path), path, options);
 }
 
 /**

@@ -10,6 +10,7 @@
 // loops below. Fixing all that around it would leave nothing of it in use, so every WAV goes through here.
 
 import { AudioDecodeError } from './errors';
+import { toMono } from './mono';
 import type { AudioFileInfo, DecodedAudio } from './types';
 
 /** How the samples of a WAV file are stored, from its 'fmt ' chunk. */
@@ -278,54 +279,107 @@ const companders = () => {
   return companderTables;
 };
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Interleaved sample words of the data chunk as a typed array, and the factor that scales them to float. */
+interface SampleWords {
+  words: Uint8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+  scale: number;
+  /** Added before scaling (−128 for unsigned 8-bit). */
+  bias: number;
+}
+
+/**
+ * A typed view of `count` little-endian words of `width` bytes at `offset`: the file's own bytes when
+ * aligned (no copy), an aligned copy otherwise, read through a DataView on a big-endian host.
+ */
+function wordsAt<T extends Int16Array | Int32Array | Float32Array | Float64Array>(
+  Kind: { new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): T; new (length: number): T },
+  bytes: Uint8Array, offset: number, count: number, width: number,
+  read: (view: DataView, at: number) => number,
+): T {
+  if (!LITTLE_ENDIAN_HOST) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * width);
+    const out = new Kind(count);
+    for (let i = 0; i < count; i++) out[i] = read(view, i * width);
+    return out;
+  }
+  const at = bytes.byteOffset + offset;
+  if (at % width === 0) return new Kind(bytes.buffer, at, count);
+  return new Kind(bytes.slice(offset, offset + count * width).buffer, 0, count);
+}
+
+function sampleWords(bytes: Uint8Array, layout: WavLayout): SampleWords {
+  const { format, dataOffset } = layout;
+  const count = layout.frameCount * format.channelCount;
+  switch (format.encoding) {
+    case 'pcm_u8':
+      return { words: bytes.subarray(dataOffset, dataOffset + count), scale: 1 / 128, bias: -128 };
+    case 'pcm_s16le':
+      return { words: wordsAt(Int16Array, bytes, dataOffset, count, 2, (v, i) => v.getInt16(i, true)), scale: 1 / 32768, bias: 0 };
+    case 'pcm_s24le': {
+      const words = new Int32Array(count);
+      for (let i = 0, p = dataOffset; i < count; i++, p += 3) {
+        // (b2 << 24) >> 8 sign-extends the top byte.
+        words[i] = bytes[p] | (bytes[p + 1] << 8) | ((bytes[p + 2] << 24) >> 8);
+      }
+      return { words, scale: 1 / 8388608, bias: 0 };
+    }
+    case 'pcm_s32le':
+      return { words: wordsAt(Int32Array, bytes, dataOffset, count, 4, (v, i) => v.getInt32(i, true)), scale: 1 / 2147483648, bias: 0 };
+    case 'float32':
+      return { words: wordsAt(Float32Array, bytes, dataOffset, count, 4, (v, i) => v.getFloat32(i, true)), scale: 1, bias: 0 };
+    case 'float64':
+      return { words: wordsAt(Float64Array, bytes, dataOffset, count, 8, (v, i) => v.getFloat64(i, true)), scale: 1, bias: 0 };
+    case 'alaw':
+    case 'mulaw': {
+      const table = companders()[format.encoding];
+      const words = new Float32Array(count);
+      for (let i = 0; i < count; i++) words[i] = table[bytes[dataOffset + i]];
+      return { words, scale: 1, bias: 0 };
+    }
+  }
+}
+
 /**
  * Decodes the interleaved frames of `layout` into one Float32Array per channel.
  * Integer scaling is libsndfile's: u8 → (x − 128) / 128, s16 → x / 32768, s24 → x / 2^23,
  * s32 → x / 2^31 (rounded to float32); float64 is rounded to float32.
  */
 export function decodeWavFrames(bytes: Uint8Array, layout: WavLayout): Float32Array[] {
-  const { format, dataOffset, frameCount } = layout;
-  const channelCount = format.channelCount;
+  const { frameCount } = layout;
+  const channelCount = layout.format.channelCount;
   const channels: Float32Array[] = [];
   for (let c = 0; c < channelCount; c++) channels.push(new Float32Array(frameCount));
   if (frameCount === 0) return channels;
-  const view = new DataView(bytes.buffer, bytes.byteOffset + dataOffset, layout.dataBytes);
-  const step = format.blockAlign;
+  const { words, scale, bias } = sampleWords(bytes, layout);
   for (let c = 0; c < channelCount; c++) {
     const out = channels[c];
-    switch (format.encoding) {
-      case 'pcm_u8': {
-        for (let i = 0, p = dataOffset + c; i < frameCount; i++, p += step) out[i] = (bytes[p] - 128) * (1 / 128);
-        break;
-      }
-      case 'pcm_s16le':
-        for (let i = 0, p = c * 2; i < frameCount; i++, p += step) out[i] = view.getInt16(p, true) * (1 / 32768);
-        break;
-      case 'pcm_s24le':
-        for (let i = 0, p = c * 3; i < frameCount; i++, p += step) {
-          // (b2 << 24) >> 8 sign-extends the top byte.
-          const v = view.getUint8(p) | (view.getUint8(p + 1) << 8) | ((view.getUint8(p + 2) << 24) >> 8);
-          out[i] = v * (1 / 8388608);
-        }
-        break;
-      case 'pcm_s32le':
-        for (let i = 0, p = c * 4; i < frameCount; i++, p += step) out[i] = view.getInt32(p, true) * (1 / 2147483648);
-        break;
-      case 'float32':
-        for (let i = 0, p = c * 4; i < frameCount; i++, p += step) out[i] = view.getFloat32(p, true);
-        break;
-      case 'float64':
-        for (let i = 0, p = c * 8; i < frameCount; i++, p += step) out[i] = view.getFloat64(p, true);
-        break;
-      case 'alaw':
-      case 'mulaw': {
-        const table = companders()[format.encoding];
-        for (let i = 0, p = c; i < frameCount; i++, p += step) out[i] = table[view.getUint8(p)];
-        break;
-      }
-    }
+    for (let i = 0, p = c; i < frameCount; i++, p += channelCount) out[i] = (words[p] + bias) * scale;
   }
   return channels;
+}
+
+/**
+ * Decodes and mixes down in one pass: the same numbers as `toMono(decodeWavFrames(bytes, layout))`
+ * (each sample rounded to float32 first, then the float32 mean), without the per-channel arrays.
+ */
+export function decodeWavMono(bytes: Uint8Array, layout: WavLayout): Float32Array {
+  const { frameCount } = layout;
+  const channelCount = layout.format.channelCount;
+  if (channelCount > 2) return toMono(decodeWavFrames(bytes, layout));
+  const out = new Float32Array(frameCount);
+  if (frameCount === 0) return out;
+  const { words, scale, bias } = sampleWords(bytes, layout);
+  if (channelCount === 1) {
+    for (let i = 0; i < frameCount; i++) out[i] = (words[i] + bias) * scale;
+  } else {
+    const fround = Math.fround;
+    for (let i = 0, p = 0; i < frameCount; i++, p += 2) {
+      out[i] = (fround((words[p] + bias) * scale) + fround((words[p + 1] + bias) * scale)) * 0.5;
+    }
+  }
+  return out;
 }
 
 /** The AudioFileInfo of a parsed WAV layout (no samples decoded). */

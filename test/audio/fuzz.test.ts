@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AudioDecodeError, decodeAudio, resample, toMono } from '../../lib/audio';
+import { AudioDecodeError, decodeAudio, decodeWavMono, parseWav, resample, toMono } from '../../lib/audio';
 import { fixture, HAVE_FIXTURES } from '../fixtures';
 import { f32, fmtBody, interleave, riffWave, s16, s24, seededRandom, simpleWav, u32 } from './wav-builder';
 
@@ -32,6 +32,8 @@ function attempt(bytes: Uint8Array, label: string): 'ok' | 'error' {
     // No absurd allocation: every decoded sample came from bytes present in the file.
     expect(frames * d.channels.length).toBeLessThanOrEqual(bytes.length);
     for (const ch of d.channels) expect(ch.length).toBe(frames);
+    const mono = decodeWavMono(bytes, parseWav(bytes, label));
+    expect(mono.length).toBe(frames);
     if (frames > 0) {
       const y = resample(toMono(d.channels), d.sampleRate, 22050);
       expect(y.length).toBe(Math.ceil(frames * (22050 / d.sampleRate)));

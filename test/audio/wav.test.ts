@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AudioDecodeError, decodeAudio, decodeWav, parseWav } from '../../lib/audio';
+import { AudioDecodeError, decodeAudio, decodeWav, decodeWavMono, parseWav, toMono } from '../../lib/audio';
+import { seededRandom } from './wav-builder';
 import { f32, f64, fmtBody, interleave, riffWave, s16, s24, s32, simpleWav, u32 } from './wav-builder';
 
 const PCM = 1;
@@ -213,5 +214,32 @@ describe('decodeAudio: container dispatch', () => {
   it('parseWav finds the frames without decoding', () => {
     const wav = simpleWav({ tag: PCM, channels: 2, sampleRate: 8000, bits: 24 }, new Uint8Array(6 * 5));
     expect(parseWav(wav, 'a.wav')).toMatchObject({ frameCount: 5, dataBytes: 30, dataOffset: 44, truncated: false });
+  });
+});
+
+describe('decodeWavMono', () => {
+  const rand = seededRandom(7);
+  const cases: Array<[string, { tag: number; bits: number; subTag?: number }, (v: number) => number[], () => number]> = [
+    ['u8', { tag: PCM, bits: 8 }, (v) => [v], () => Math.floor(rand() * 256)],
+    ['s16', { tag: PCM, bits: 16 }, s16, () => Math.floor(rand() * 65536) - 32768],
+    ['s24 extensible', { tag: EXT, bits: 24, subTag: PCM }, s24, () => Math.floor(rand() * 16777216) - 8388608],
+    ['s32', { tag: PCM, bits: 32 }, s32, () => Math.floor(rand() * 4294967296) - 2147483648],
+    ['float32', { tag: FLOAT, bits: 32 }, f32, () => rand() * 2 - 1],
+    ['float64', { tag: FLOAT, bits: 64 }, f64, () => rand() * 2 - 1],
+    ['mu-law', { tag: 7, bits: 8 }, (v) => [v], () => Math.floor(rand() * 256)],
+  ];
+  it.each(cases)('%s: equals toMono(decodeWav(...)) for 1, 2 and 3 channels, aligned or not', (_, fmt, encode, draw) => {
+    for (const channels of [1, 2, 3]) {
+      const frames = Array.from({ length: 257 }, () => Array.from({ length: channels }, draw));
+      const bytes = simpleWav({ ...fmt, channels, sampleRate: 16000 }, interleave(frames, encode));
+      // At an odd offset inside a larger buffer, typed views cannot alias the bytes: the copy path.
+      const shifted = new Uint8Array(bytes.length + 1);
+      shifted.set(bytes, 1);
+      for (const b of [bytes, shifted.subarray(1)]) {
+        const expected = toMono(decodeWav(b, 'a.wav').channels);
+        const mono = decodeWavMono(b, parseWav(b, 'a.wav'));
+        expect(Buffer.from(mono.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+      }
+    }
   });
 });
