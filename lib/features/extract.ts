@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { FEATURE_DEFAULTS } from '../defaults';
+import { CNN_DEFAULTS, FEATURE_DEFAULTS } from '../defaults';
 import { Progress, ProgressMode } from '../util/progress';
 import { runPool } from '../util/worker-pool';
 import { cacheKey, contentHash, FeatureCache } from './cache';
@@ -18,9 +18,6 @@ export type { FeatureKind } from './extract-job';
  * below cannot see (e.g. a dependency upgrade such as fft.js): it invalidates every cached entry.
  */
 export const FEATURE_CODE_VERSION = 1;
-
-/** Frames in a log-mel patch by default: a 4-second clip at 22050 Hz with hop 512 (1 + ⌊88200 / 512⌋). */
-export const DEFAULT_PATCH_FRAMES = 173;
 
 /** A clip to featurize: a path, or an id (kept in the result) with its path — e.g. a DatasetItem. */
 export type ExtractInput = string | { id: string; path: string };
@@ -48,9 +45,12 @@ export interface ExtractOptions {
   sampleRate?: number;
   /** MFCCs per frame ('mfccMean', 'mfcc', 'vector'). Default 40 (the tutorial's n_mfcc). */
   nMfcc?: number;
-  /** Mel bands of a 'logmel' patch. Default 128. */
+  /** Mel bands of a 'logmel' patch. Default CNN_DEFAULTS.nMels (128). */
   nMels?: number;
-  /** Frames of a 'logmel' patch; longer clips are cropped (first frames kept), shorter padded. Default 173 (4 s). */
+  /**
+   * Frames of a 'logmel' patch; longer clips are cropped (first frames kept), shorter ones padded.
+   * Default CNN_DEFAULTS.frames (128 ≈ 3 s at 22050 Hz, hop 512; a 4-s clip has 173).
+   */
   frames?: number;
   /** 'vector' only: featureVector's components in order, e.g. ['mfcc', 'rms', 'chroma']. Default ['mfcc']. */
   features?: FeatureName[];
@@ -144,8 +144,8 @@ export function resolveParams(opts: ExtractOptions = {}): JobParams {
     kind: opts.kind ?? 'mfccMean',
     sampleRate: opts.sampleRate ?? FEATURE_DEFAULTS.sampleRate,
     nMfcc: opts.nMfcc ?? FEATURE_DEFAULTS.nMfcc,
-    nMels: opts.nMels ?? FEATURE_DEFAULTS.nMels,
-    frames: opts.frames ?? DEFAULT_PATCH_FRAMES,
+    nMels: opts.nMels ?? CNN_DEFAULTS.nMels,
+    frames: opts.frames ?? CNN_DEFAULTS.frames,
     features: opts.features ?? ['mfcc'],
   };
   if (!['mfccMean', 'mfcc', 'logmel', 'vector'].includes(params.kind)) throw new RangeError(`unknown feature kind '${params.kind}'`);
@@ -164,7 +164,7 @@ export function resolveParams(opts: ExtractOptions = {}): JobParams {
  *
  *   const { X, ids, skipped } = await extractFeatures(paths);            // 40 MFCC means per clip
  *   await extractFeatures(loadDataset(dir));                             // a Dataset: its items' ids are kept
- *   await extractFeatures(rows, { kind: 'logmel', frames: 173 });        // 128 × 173 patches for a CNN
+ *   await extractFeatures(rows, { kind: 'logmel' });                     // 128 × 128 log-mel patches for a CNN
  *
  * Each clip is loaded at `sampleRate` (default 22050 Hz) mono and turned into one row (see FeatureKind).
  * Rows come back in input order and are bit-identical whatever the worker count. A clip that cannot be
