@@ -306,7 +306,8 @@ function wordsAt<T extends Int16Array | Int32Array | Float32Array | Float64Array
   }
   const at = bytes.byteOffset + offset;
   if (at % width === 0) return new Kind(bytes.buffer, at, count);
-  return new Kind(bytes.slice(offset, offset + count * width).buffer, 0, count);
+  // Copy through subarray: a Node Buffer's slice() is a view of the whole file, not a copy.
+  return new Kind(new Uint8Array(bytes.subarray(offset, offset + count * width)).buffer, 0, count);
 }
 
 function sampleWords(bytes: Uint8Array, layout: WavLayout): SampleWords {
