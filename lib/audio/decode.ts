@@ -1,5 +1,6 @@
 // Decoding audio file bytes, whatever the container: WAV through our parser, the rest through `audio-decode`.
 
+import { pathToFileURL } from 'node:url';
 import { AudioDecodeError } from './errors';
 import type { AudioContainer, DecodedAudio } from './types';
 import { decodeWav } from './wav';
@@ -43,7 +44,33 @@ export function decodeAudio(bytes: Uint8Array, path: string): DecodedAudio {
   );
 }
 
+/**
+ * A dynamic import() that stays one after transpiling to CommonJS: tsc (and so tslab's notebook
+ * kernel) rewrites `import()` into `require()`, which cannot load an ES module such as audio-decode
+ * in Node 20 before 20.19. A function built at run time is not rewritten (but has no import hook
+ * inside vitest's module runner, hence the plain import() first).
+ */
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+/** audio-decode's entry as a file URL, resolved from here (not from wherever the process was started). */
+function audioDecodeUrl(): string {
+  try {
+    return pathToFileURL(require.resolve('audio-decode')).href;
+  } catch {
+    return 'audio-decode';
+  }
+}
+
 type AudioDecodeModule = { default: (buf: Uint8Array) => Promise<{ channelData: Float32Array[]; sampleRate: number }> };
+
+/** audio-decode (an ES module): a plain import() where it survives (tsx, vitest), else the run-time one. */
+async function loadAudioDecode(): Promise<AudioDecodeModule> {
+  try {
+    return (await import('audio-decode')) as unknown as AudioDecodeModule;
+  } catch {
+    return (await importModule(audioDecodeUrl())) as AudioDecodeModule;
+  }
+}
 
 /**
  * Decodes audio file bytes: WAV with our own parser, mp3 / flac / ogg vorbis / opus / qoa / aac
@@ -55,7 +82,7 @@ export async function decodeAudioAsync(bytes: Uint8Array, path: string): Promise
   if (container === 'wav' || container === 'other') return decodeWav(bytes, path);
   let decoded: { channelData: Float32Array[]; sampleRate: number };
   try {
-    const mod = (await import('audio-decode')) as unknown as AudioDecodeModule;
+    const mod = await loadAudioDecode();
     decoded = await mod.default(bytes);
   } catch (err: unknown) {
     const reason = err instanceof Error ? err.message : String(err);
