@@ -371,6 +371,16 @@ export function decodeWavMono(bytes: Uint8Array, layout: WavLayout): Float32Arra
   if (channelCount > 2) return toMono(decodeWavFrames(bytes, layout));
   const out = new Float32Array(frameCount);
   if (frameCount === 0) return out;
+  if (layout.format.encoding === 'pcm_s24le' && channelCount === 2) {
+    // The 24-bit extensible UrbanSound8K files: straight from the bytes, no intermediate words.
+    // (L + R) / 2^24 rounds once to float32, exactly as float32(L / 2^23) + float32(R / 2^23), halved.
+    for (let i = 0, p = layout.dataOffset; i < frameCount; i++, p += 6) {
+      const left = bytes[p] | (bytes[p + 1] << 8) | ((bytes[p + 2] << 24) >> 8);
+      const right = bytes[p + 3] | (bytes[p + 4] << 8) | ((bytes[p + 5] << 24) >> 8);
+      out[i] = (left + right) * (1 / 16777216);
+    }
+    return out;
+  }
   const { words, scale, bias } = sampleWords(bytes, layout);
   if (channelCount === 1) {
     for (let i = 0; i < frameCount; i++) out[i] = (words[i] + bias) * scale;
