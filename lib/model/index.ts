@@ -9,3 +9,4 @@ export * from './baseline';
 export * from './splits';
 export * from './save';
 export * from './predict';
+export * from './scaler';

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { LabelEncoder } from './labels';
+import type { Standardizer } from './scaler';
 
 /**
  * How the model's input rows were computed, so `predict` computes the same: `kind` and the options of
@@ -22,15 +23,23 @@ export interface ModelInfo {
   /** Class names in output-unit order (the LabelEncoder's classes). */
   classes: string[];
   features: FeatureParams;
+  /** Column standardisation fitted on the training rows, applied to every input before the network. */
+  standardizer?: Standardizer;
   /** Anything worth keeping: training options, history, evaluation summary… */
   training?: Record<string, unknown>;
 }
 
-/** A loaded model directory. */
-export interface SavedModel {
+/** What a model directory holds. */
+export interface ModelBundle {
   model: tf.LayersModel;
   encoder: LabelEncoder;
   features: FeatureParams;
+  standardizer?: Standardizer;
+  training?: Record<string, unknown>;
+}
+
+/** A loaded model directory. */
+export interface SavedModel extends ModelBundle {
   info: ModelInfo;
 }
 
@@ -47,15 +56,10 @@ export const MODEL_FILES = { topology: 'model.json', weights: 'weights.bin', inf
 /**
  * Write `dir/model.json` + `dir/weights.bin` (TensorFlow.js's layers-model format, as `model.save('file://…')`
  * with tfjs-node writes it — done by hand here because plain tfjs has no file handler) and
- * `dir/soundlab.json` (classes, feature parameters, training notes). Creates `dir`.
+ * `dir/soundlab.json` (classes, feature parameters, standardizer, training notes). Creates `dir`.
  */
-export async function saveModelDir(
-  dir: string,
-  model: tf.LayersModel,
-  encoder: LabelEncoder,
-  features: FeatureParams,
-  training?: Record<string, unknown>,
-): Promise<void> {
+export async function saveModelDir(dir: string, bundle: ModelBundle): Promise<void> {
+  const { model, encoder, features, standardizer, training } = bundle;
   const out = resolve(dir);
   mkdirSync(out, { recursive: true });
   const units = (model.outputs[0].shape as number[]).slice(-1)[0];
@@ -78,7 +82,14 @@ export async function saveModelDir(
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  const info: ModelInfo = { format: 'soundlab-model', version: 1, classes: encoder.classes, features, ...(training ? { training } : {}) };
+  const info: ModelInfo = {
+    format: 'soundlab-model',
+    version: 1,
+    classes: encoder.classes,
+    features,
+    ...(standardizer ? { standardizer } : {}),
+    ...(training ? { training } : {}),
+  };
   writeFileSync(join(out, MODEL_FILES.info), JSON.stringify(info, null, 2) + '\n');
 }
 
@@ -120,5 +131,12 @@ export async function loadModelDir(dir: string): Promise<SavedModel> {
   } catch (err) {
     throw new ModelDirError(topologyFile, `cannot rebuild the model (${err instanceof Error ? err.message : String(err)})`);
   }
-  return { model, encoder: LabelEncoder.fromClasses(info.classes), features: info.features, info };
+  return {
+    model,
+    encoder: LabelEncoder.fromClasses(info.classes),
+    features: info.features,
+    standardizer: info.standardizer,
+    training: info.training,
+    info,
+  };
 }
