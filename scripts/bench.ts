@@ -6,6 +6,7 @@ const SECTIONS: Record<string, string> = {
   // name: module path relative to this file (one line per section)
   audio: './bench/audio',
   pipeline: './bench/pipeline',
+  'features-core': './bench/features-core',
 };
 
 async function main(): Promise<void> {

@@ -141,6 +141,42 @@ class RealFft {
       out[2 * k + 1] = ei + cos[k] * oi - sin[k] * or;
     }
   }
+
+  /**
+   * |X_k|² for bins 0..size/2 into `power` (length size/2 + 1), fusing the split step with the
+   * squaring: bins k and size/2 − k come from the same pair Z[k], Z[size/2 − k], so each iteration
+   * yields two bins and the complex spectrum is never stored. The hot path of every mel feature.
+   */
+  powerSpectrum(x: Float64Array, power: Float64Array): void {
+    const h = this.size >> 1;
+    const z = this.z;
+    const cos = this.cos;
+    const sin = this.sin;
+    this.half.transform(z, x);
+    const dc = z[0] + z[1];
+    const nyquist = z[0] - z[1];
+    power[0] = dc * dc;
+    power[h] = nyquist * nyquist;
+    for (let k = 1; k <= h >> 1; k++) {
+      const a = z[2 * k];
+      const b = z[2 * k + 1];
+      const c = z[2 * (h - k)];
+      const d = z[2 * (h - k) + 1];
+      const er = 0.5 * (a + c);
+      const ei = 0.5 * (b - d);
+      const or = 0.5 * (b + d);
+      const oi = 0.5 * (c - a);
+      const p = cos[k] * or + sin[k] * oi;
+      const q = cos[k] * oi - sin[k] * or;
+      // X[k] = (er + p, ei + q); X[h − k] = (er − p, q − ei) since cos[h−k] = −cos[k], sin[h−k] = sin[k].
+      const re1 = er + p;
+      const im1 = ei + q;
+      const re2 = er - p;
+      const im2 = q - ei;
+      power[k] = re1 * re1 + im1 * im1;
+      power[h - k] = re2 * re2 + im2 * im2;
+    }
+  }
 }
 
 /** Frame t of the padded signal times the window, into `out` (the hot-path twin of copyFrame). */
@@ -200,16 +236,17 @@ export function forEachPowerFrame(
   const spectrum = new Float64Array(nBins);
   for (let t = 0; t < nFrames; t++) {
     windowedFrame(samples, t, framing, window, frame);
-    fft.transform(frame, complex);
     if (power === 2) {
+      fft.powerSpectrum(frame, spectrum);
+    } else {
+      // |X|^p = (|X|²)^(p/2); Math.hypot is several times slower than the plain square root.
+      fft.transform(frame, complex);
+      const half = power / 2;
       for (let k = 0; k < nBins; k++) {
         const re = complex[2 * k];
         const im = complex[2 * k + 1];
-        spectrum[k] = re * re + im * im;
-      }
-    } else {
-      for (let k = 0; k < nBins; k++) {
-        spectrum[k] = Math.pow(Math.hypot(complex[2 * k], complex[2 * k + 1]), power);
+        const p2 = re * re + im * im;
+        spectrum[k] = power === 1 ? Math.sqrt(p2) : Math.pow(p2, half);
       }
     }
     visit(t, spectrum);
