@@ -191,6 +191,8 @@ export async function extractFeatures(
   const reasons: (string | undefined)[] = new Array(n);
   const stats = { computed: 0, cached: 0, corruptCacheEntries: 0, workerCrashes: 0, seconds: 0 };
   let finished = 0;
+  let skipped = 0;
+  let cacheWarned = false;
 
   const progress = new Progress({ total: n, label: 'features', unit: 'clips', mode: opts.progress ?? 'auto' });
   const report = (i: number) => {
@@ -198,7 +200,7 @@ export async function extractFeatures(
     progress.tick();
     opts.onProgress?.({
       done: finished, total: n, computed: stats.computed, cached: stats.cached,
-      skipped: reasons.filter((r) => r !== undefined).length, path: items[i].path,
+      skipped, path: items[i].path,
     });
   };
 
@@ -238,9 +240,15 @@ export async function extractFeatures(
       shapes[i] = result.shape;
       stats.computed++;
       const key = keys[i];
-      if (cache && key) cache.set(key, { data: result.data, shape: result.shape });
+      const failure = cache && key ? cache.set(key, { data: result.data, shape: result.shape }) : null;
+      // The rows are still right, only not cached: say so once, do not fail the batch.
+      if (failure && !cacheWarned) {
+        cacheWarned = true;
+        process.stderr.write(`features: cannot write the cache in ${cache!.dir} (${failure}); continuing without it\n`);
+      }
     } else {
       reasons[i] = result.reason;
+      skipped++;
     }
     report(i);
   };
