@@ -1,0 +1,348 @@
+// One experiment: featurize, split, (augment the training side), train a model, evaluate on held-out clips.
+import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { loadAudioSync } from '../audio';
+import {
+  augmentSpectrogram,
+  augmentTrainingClips,
+  hasSpectrogramSteps,
+  parseAugmentSpec,
+  trainingPart,
+  type AugmentSpec,
+  type Clip,
+} from '../augment';
+import { CNN_DEFAULTS, FEATURE_DEFAULTS, RNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
+import { dctRows } from '../features/dct';
+import { extractFeatures, type FeatureKind } from '../features/extract';
+import { fitFrames } from '../features/extract-job';
+import { meanOverFrames } from '../features/matrix';
+import { logMelSpectrogram } from '../features/mfcc';
+import { mostFrequentClass } from '../model/baseline';
+import { buildCnn } from '../model/cnn';
+import { LabelEncoder, toCategorical } from '../model/labels';
+import { classificationReport, type ClassificationReport } from '../model/metrics';
+import { buildMlp } from '../model/mlp';
+import { argMax, predictProbabilities } from '../model/predict';
+import { buildRnn } from '../model/rnn';
+import { fitStandardizer, standardize } from '../model/scaler';
+import type { Split } from '../model/splits';
+import { train, type History } from '../model/train';
+import {
+  applyChannelStandardizer,
+  ExperimentError,
+  fitChannelStandardizer,
+  fitRowsStandardizer,
+  MODEL_KINDS,
+  mfccSequence,
+  stack,
+  type ModelKind,
+} from './inputs';
+
+/** Everything that decides a run's numbers. Missing fields take the defaults in lib/defaults.ts. */
+export interface ExperimentParams {
+  model: ModelKind;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** MLP hidden layers. */
+  hiddenUnits: number[];
+  /** Dropout rate (MLP after each hidden layer, CNN before the dense layers, RNN after the recurrent layer). */
+  dropout: number;
+  /** MFCCs (MLP vector, RNN frames). */
+  nMfcc: number;
+  /** CNN log-mel patch: mel bands × frames; RNN: frames per sequence. */
+  nMels: number;
+  frames: number;
+  /** CNN: filters per conv layer, dense units, conv padding. */
+  cnnFilters: number[];
+  denseUnits: number;
+  cnnPadding: 'valid' | 'same';
+  /** RNN: recurrent units and cell. */
+  rnnUnits: number;
+  rnnCell: 'gru' | 'lstm';
+  /** Augmentation spec for the training side only (lib/augment's parseAugmentSpec), '' for none. */
+  augment: string;
+  augmentCopies: number;
+  /** Clips are loaded at this rate (Hz) before any feature. */
+  sampleRate: number;
+  seed: number;
+}
+
+/** `params` completed with the defaults; the dropout default follows the model kind. */
+export function resolveExperimentParams(params: Partial<ExperimentParams> & { model: ModelKind }): ExperimentParams {
+  if (!MODEL_KINDS.includes(params.model)) throw new ExperimentError(`unknown model '${params.model}' (known: ${MODEL_KINDS.join(', ')})`);
+  const dropoutDefault = params.model === 'rnn' ? RNN_DEFAULTS.dropout : params.model === 'cnn' ? CNN_DEFAULTS.dropout : TRAIN_DEFAULTS.dropout;
+  return {
+    model: params.model,
+    epochs: params.epochs ?? TRAIN_DEFAULTS.epochs,
+    batchSize: params.batchSize ?? TRAIN_DEFAULTS.batchSize,
+    learningRate: params.learningRate ?? TRAIN_DEFAULTS.learningRate,
+    hiddenUnits: [...(params.hiddenUnits ?? TRAIN_DEFAULTS.hiddenUnits)],
+    dropout: params.dropout ?? dropoutDefault,
+    nMfcc: params.nMfcc ?? FEATURE_DEFAULTS.nMfcc,
+    nMels: params.nMels ?? CNN_DEFAULTS.nMels,
+    frames: params.frames ?? CNN_DEFAULTS.frames,
+    cnnFilters: [...(params.cnnFilters ?? CNN_DEFAULTS.filters)],
+    denseUnits: params.denseUnits ?? CNN_DEFAULTS.denseUnits,
+    cnnPadding: params.cnnPadding ?? 'valid',
+    rnnUnits: params.rnnUnits ?? RNN_DEFAULTS.units,
+    rnnCell: params.rnnCell ?? RNN_DEFAULTS.cell,
+    augment: params.augment ?? '',
+    augmentCopies: params.augmentCopies ?? 1,
+    sampleRate: params.sampleRate ?? FEATURE_DEFAULTS.sampleRate,
+    seed: params.seed ?? TRAIN_DEFAULTS.seed,
+  };
+}
+
+/** The parameters that matter for this model kind (the others are dropped), in a fixed key order. */
+export function relevantExperimentParams(p: ExperimentParams): Record<string, unknown> {
+  const common = { model: p.model, seed: p.seed, sampleRate: p.sampleRate };
+  if (p.model === 'baseline') return common;
+  const training = { epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, dropout: p.dropout, augment: p.augment, augmentCopies: p.augment ? p.augmentCopies : 0 };
+  if (p.model === 'mlp') return { ...common, ...training, hiddenUnits: p.hiddenUnits, nMfcc: p.nMfcc };
+  if (p.model === 'cnn') return { ...common, ...training, nMels: p.nMels, frames: p.frames, cnnFilters: p.cnnFilters, denseUnits: p.denseUnits, cnnPadding: p.cnnPadding };
+  return { ...common, ...training, nMfcc: p.nMfcc, frames: p.frames, rnnUnits: p.rnnUnits, rnnCell: p.rnnCell };
+}
+
+/** A short stable hash of a run's relevant parameters and anything else that identifies it (data, split). */
+export function paramsHash(p: ExperimentParams, context: Record<string, unknown> = {}): string {
+  const canonical = JSON.stringify({ ...relevantExperimentParams(p), ...context }, Object.keys({ ...relevantExperimentParams(p), ...context }).sort());
+  return createHash('sha1').update(canonical).digest('hex').slice(0, 12);
+}
+
+/** A labelled clip to learn from (lib/data's DatasetItem with a label). */
+export interface LabelledItem {
+  id: string;
+  path: string;
+  label: string;
+  group?: string;
+  fold?: number;
+}
+
+/** The feature kind a model reads, and the featurizer options for it. */
+export function featureSpec(p: ExperimentParams): { kind: FeatureKind; nMfcc: number; nMels: number; frames: number; sampleRate: number } | null {
+  switch (p.model) {
+    case 'baseline':
+      return null;
+    case 'mlp':
+      return { kind: 'mfccMean', nMfcc: p.nMfcc, nMels: FEATURE_DEFAULTS.nMels, frames: p.frames, sampleRate: p.sampleRate };
+    case 'cnn':
+      return { kind: 'logmel', nMfcc: p.nMfcc, nMels: p.nMels, frames: p.frames, sampleRate: p.sampleRate };
+    case 'rnn':
+      return { kind: 'mfcc', nMfcc: p.nMfcc, nMels: FEATURE_DEFAULTS.nMels, frames: p.frames, sampleRate: p.sampleRate };
+  }
+}
+
+/** One feature row per item (null where the clip could not be featurized), from the cached parallel featurizer. */
+export interface FeatureTable {
+  spec: NonNullable<ReturnType<typeof featureSpec>>;
+  rows: (Float32Array | null)[];
+  shapes: (number[] | null)[];
+  skipped: { file: string; reason: string }[];
+  seconds: number;
+}
+
+/** Options passed through to extractFeatures. */
+export interface FeaturizeOptions {
+  workers?: number;
+  cache?: boolean;
+  cacheDir?: string;
+  progress?: boolean;
+}
+
+/**
+ * Featurize every item once for `params`' model kind through lib/features' extractFeatures (worker
+ * threads, on-disk cache): rows line up with `items`. Folds and sweeps then index into the table.
+ */
+export async function featurize(items: readonly LabelledItem[], params: ExperimentParams, opts: FeaturizeOptions = {}): Promise<FeatureTable | null> {
+  const spec = featureSpec(params);
+  if (!spec) return null;
+  const result = await extractFeatures(
+    items.map((it) => ({ id: it.id, path: it.path })),
+    { ...spec, workers: opts.workers, cache: opts.cache, cacheDir: opts.cacheDir, progress: opts.progress ?? false },
+  );
+  const byId = new Map(result.ids.map((id, i) => [id, i]));
+  const rows = items.map((it) => {
+    const i = byId.get(it.id);
+    return i === undefined ? null : result.X[i];
+  });
+  const shapes = items.map((it) => {
+    const i = byId.get(it.id);
+    return i === undefined ? null : result.shapes[i];
+  });
+  return { spec, rows, shapes, skipped: result.skipped, seconds: result.stats.seconds };
+}
+
+/**
+ * The same feature as the featurizer computes, from samples already in memory (augmented copies have
+ * no file): log-mel → (SpecAugment masks of this copy) → patch, MFCC matrix or MFCC means.
+ */
+export function featureOfSamples(
+  samples: Float32Array,
+  sampleRate: number,
+  spec: FeatureTable['spec'],
+  augment?: { spec: AugmentSpec; seed: number },
+): { data: Float32Array; shape: number[] } {
+  const nMels = spec.kind === 'logmel' ? spec.nMels : FEATURE_DEFAULTS.nMels;
+  let logMel = logMelSpectrogram(samples, sampleRate, { nMels });
+  if (augment && hasSpectrogramSteps(augment.spec)) logMel = augmentSpectrogram(logMel, augment.spec, augment.seed);
+  if (spec.kind === 'logmel') return { data: fitFrames(logMel, spec.frames), shape: [nMels, spec.frames] };
+  const m = dctRows(logMel, spec.nMfcc);
+  if (spec.kind === 'mfcc') return { data: m.data, shape: [m.nRows, m.nCols] };
+  if (spec.kind === 'mfccMean') {
+    const data = meanOverFrames(m);
+    return { data, shape: [data.length] };
+  }
+  throw new ExperimentError(`feature kind '${spec.kind}' is not a model input`);
+}
+
+/** What one run measured. */
+export interface RunResult {
+  model: ModelKind;
+  params: ExperimentParams;
+  accuracy: number;
+  macroF1: number;
+  /** The most-frequent-training-class baseline on the same test clips. */
+  baselineAccuracy: number;
+  /** Wall seconds of training (model.fit), 0 for the baseline. */
+  trainSeconds: number;
+  trainCount: number;
+  /** Augmented copies added to the training side. */
+  augmentedCount: number;
+  testCount: number;
+  classes: string[];
+  report: ClassificationReport;
+  /** One per test clip: true and predicted class, probability of the prediction. */
+  predictions: { id: string; path: string; label: string; predicted: string; probability: number }[];
+  history?: History;
+}
+
+/** Options of runSplit besides the parameters. */
+export interface RunOptions {
+  /** Epoch lines etc. (default: none). */
+  log?: (line: string) => void;
+  /** Featurizer options for augmented copies' sources are not needed; this only names the split in errors. */
+  label?: string;
+}
+
+function macroF1Of(report: ClassificationReport): number {
+  return report.macroAvg.f1;
+}
+
+/**
+ * Train `params.model` on `split.train` and evaluate on `split.test` (indices into `items`, which line
+ * up with `table.rows`). Items whose features failed are left out of both sides. Inputs are
+ * standardised with statistics of the training side only; augmentation (params.augment) adds copies of
+ * training clips only — test clips are never touched. The baseline needs no table (pass null).
+ */
+export async function runSplit(
+  items: readonly LabelledItem[],
+  table: FeatureTable | null,
+  split: Split,
+  params: ExperimentParams,
+  opts: RunOptions = {},
+): Promise<RunResult> {
+  const ok = (i: number) => !table || table.rows[i] !== null;
+  const trainIdx = split.train.filter(ok);
+  const testIdx = split.test.filter(ok);
+  if (trainIdx.length === 0 || testIdx.length === 0) throw new ExperimentError(`${opts.label ?? 'split'}: no usable clips on one side (train ${trainIdx.length}, test ${testIdx.length})`);
+  const trainLabels = trainIdx.map((i) => items[i].label);
+  const testLabels = testIdx.map((i) => items[i].label);
+  const encoder = new LabelEncoder().fit(items.map((it) => it.label));
+  const classes = encoder.classes;
+  const majority = mostFrequentClass(trainLabels);
+  const baselineAccuracy = testLabels.filter((l) => l === majority).length / testLabels.length;
+
+  const finish = (predicted: string[], probability: number[], trainSeconds: number, augmentedCount: number, history?: History): RunResult => {
+    const report = classificationReport(testLabels, predicted, classes);
+    return {
+      model: params.model,
+      params,
+      accuracy: report.accuracy,
+      macroF1: macroF1Of(report),
+      baselineAccuracy,
+      trainSeconds,
+      trainCount: trainIdx.length,
+      augmentedCount,
+      testCount: testIdx.length,
+      classes,
+      report,
+      predictions: testIdx.map((i, k) => ({ id: items[i].id, path: items[i].path, label: testLabels[k], predicted: predicted[k], probability: probability[k] })),
+      history,
+    };
+  };
+  if (params.model === 'baseline') return finish(testLabels.map(() => majority), testLabels.map(() => 1), 0, 0);
+  if (!table) throw new ExperimentError(`model '${params.model}' needs a feature table (featurize first)`);
+
+  // Training rows: the real clips, then augmented copies made from training clips only.
+  let trainRows: Float32Array[] = trainIdx.map((i) => table.rows[i] as Float32Array);
+  let trainShapes: number[][] = trainIdx.map((i) => table.shapes[i] as number[]);
+  let trainY = [...trainLabels];
+  let augmentedCount = 0;
+  if (params.augment) {
+    const spec = parseAugmentSpec(params.augment, params.augmentCopies);
+    const clips: Clip[] = trainIdx.map((i) => {
+      const { samples, sampleRate } = loadAudioSync(items[i].path, { sampleRate: params.sampleRate, mono: true });
+      return { id: items[i].id, samples, sampleRate, label: items[i].label };
+    });
+    const copies = augmentTrainingClips(trainingPart({ train: clips }), spec, params.seed).filter((c) => c.augmentedFrom);
+    for (const c of copies) {
+      const f = featureOfSamples(c.samples, c.sampleRate, table.spec, { spec, seed: c.augmentSeed ?? 0 });
+      trainRows.push(f.data);
+      trainShapes.push(f.shape);
+      trainY.push(c.label as string);
+    }
+    augmentedCount = copies.length;
+  }
+  let testRows: Float32Array[] = testIdx.map((i) => table.rows[i] as Float32Array);
+  const testShapes: number[][] = testIdx.map((i) => table.shapes[i] as number[]);
+
+  let model: tf.LayersModel;
+  let inputShape: number[];
+  if (params.model === 'mlp') {
+    const s = fitStandardizer(trainRows);
+    trainRows = standardize(trainRows, s);
+    testRows = standardize(testRows, s);
+    inputShape = [trainRows[0].length];
+    model = buildMlp({ inputSize: inputShape[0], classCount: classes.length, hiddenUnits: params.hiddenUnits, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed });
+  } else if (params.model === 'cnn') {
+    const s = fitChannelStandardizer(trainRows, 1, () => 0);
+    trainRows = applyChannelStandardizer(trainRows, s, () => 0);
+    testRows = applyChannelStandardizer(testRows, s, () => 0);
+    inputShape = [params.nMels, params.frames, 1];
+    model = buildCnn({
+      classCount: classes.length, nMels: params.nMels, frames: params.frames, filters: params.cnnFilters, denseUnits: params.denseUnits,
+      padding: params.cnnPadding, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed,
+    });
+  } else {
+    // MFCC matrices are nMfcc × (their own frame count): standardise per coefficient, then pad/crop.
+    const nMfcc = params.nMfcc;
+    const toSeq = (rows: Float32Array[], shapes: number[][]) => rows.map((r, k) => mfccSequence(r, nMfcc, shapes[k][1], params.frames, 0));
+    const channel = (shape: number[]) => (k: number) => Math.floor(k / shape[1]);
+    const s = fitRowsStandardizer(trainRows, nMfcc, (k) => channel(trainShapes[k]));
+    const norm = (rows: Float32Array[], shapes: number[][]) => rows.map((r, k) => applyChannelStandardizer([r], s, channel(shapes[k]))[0]);
+    trainRows = toSeq(norm(trainRows, trainShapes), trainShapes);
+    testRows = toSeq(norm(testRows, testShapes), testShapes);
+    inputShape = [params.frames, nMfcc];
+    model = buildRnn({ classCount: classes.length, frames: params.frames, nMfcc, units: params.rnnUnits, cell: params.rnnCell, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed });
+  }
+
+  const xTrain = stack(trainRows, inputShape);
+  const yTrain = stack(toCategorical(encoder.transform(trainY), classes.length), [classes.length]);
+  const xTest = stack(testRows, inputShape);
+  try {
+    const started = performance.now();
+    const history = await train(model, xTrain, yTrain, {
+      epochs: params.epochs, batchSize: params.batchSize, seed: params.seed,
+      verbose: opts.log ? 1 : 0, log: opts.log,
+    });
+    const trainSeconds = (performance.now() - started) / 1000;
+    const probs = predictProbabilities(model, xTest);
+    const predictedIds = probs.map((p) => argMax(p));
+    const predicted = encoder.inverseTransform(predictedIds);
+    return finish(predicted, probs.map((p, k) => p[predictedIds[k]]), trainSeconds, augmentedCount, history);
+  } finally {
+    tf.dispose([xTrain, yTrain, xTest]);
+    model.dispose();
+  }
+}
