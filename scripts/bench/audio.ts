@@ -2,12 +2,14 @@
 //
 // Groups: the UrbanSound8K originals (44.1 kHz stereo 16-bit; the 48 kHz 24-bit extensible one),
 // the 300 fold-1 clips (22050 Hz mono: decode only, no resampling) and the 1500 FSDD clips
-// (8 kHz → 22050 Hz). Prints min and median per clip, wall time and CPU time of this thread
-// (CPU time stays honest when other processes share the cores), plus the resampler's JS fallback.
+// (8 kHz → 22050 Hz). Prints min and median per clip of: decoding to channels (decodeAudio), decoding
+// and mixing down in one pass (what loadAudio does), resampling the mono signal, and loadAudioSync as
+// a whole (file read included); CPU time of this thread (honest when other processes share the
+// cores) and wall time. Then the same with the resampler's JS fallback.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decodeAudio, loadAudioSync, toMono } from '../../lib/audio';
+import { decodeAudio, decodeWavMono, loadAudioSync, parseWav } from '../../lib/audio';
 import { resampleWith } from '../../lib/audio/resample';
 import type { ResampleEngine } from '../../lib/audio/resample';
 
@@ -46,31 +48,32 @@ const median = (xs: number[]) => {
 const fmt = (xs: number[]) => `min ${Math.min(...xs).toFixed(2)}  median ${median(xs).toFixed(2)}`;
 
 function benchGroup(group: Group, engine: ResampleEngine): void {
-  const decodeWall: number[] = [], decodeCpu: number[] = [], prepWall: number[] = [], prepCpu: number[] = [], loadWall: number[] = [], loadCpu: number[] = [];
+  const names = ['decode to channels', 'decode + mix (one pass)', 'resample', 'loadAudioSync (all)'] as const;
+  const wall: number[][] = names.map(() => []);
+  const cpu: number[][] = names.map(() => []);
+  const record = (k: number, t: { wallMs: number; cpuMs: number }) => {
+    wall[k].push(t.wallMs);
+    cpu[k].push(t.cpuMs);
+  };
   let audioSeconds = 0;
-  // Files are read once up front: the figures are decoding and resampling, not the disk.
+  // Files are read once up front for the first three figures: decoding and resampling, not the disk.
   const bytes = group.files.map((f) => readFileSync(f));
   for (let r = 0; r < group.reps; r++) {
     group.files.forEach((path, i) => {
       const d = timed(() => decodeAudio(bytes[i], path));
-      const p = timed(() => resampleWith(toMono(d.value.channels), d.value.sampleRate, TARGET_RATE, engine));
-      decodeWall.push(d.wallMs);
-      decodeCpu.push(d.cpuMs);
-      prepWall.push(p.wallMs);
-      prepCpu.push(p.cpuMs);
+      record(0, d);
+      const m = timed(() => decodeWavMono(bytes[i], parseWav(bytes[i], path)));
+      record(1, m);
+      record(2, timed(() => resampleWith(m.value, d.value.sampleRate, TARGET_RATE, engine)));
+      if (engine === 'simd') record(3, timed(() => loadAudioSync(path)));
       if (r === 0) audioSeconds += d.value.info.durationSeconds;
-      if (engine === 'simd') {
-        const l = timed(() => loadAudioSync(path));
-        loadWall.push(l.wallMs);
-        loadCpu.push(l.cpuMs);
-      }
     });
   }
   const n = group.files.length;
   console.log(`${group.name}: ${n} clips, ${(audioSeconds / n).toFixed(2)} s average, ${group.reps} pass(es), resampler ${engine}`);
-  console.log(`  decode                ms/clip wall ${fmt(decodeWall)}   cpu ${fmt(decodeCpu)}`);
-  console.log(`  mono + resample       ms/clip wall ${fmt(prepWall)}   cpu ${fmt(prepCpu)}`);
-  if (loadWall.length) console.log(`  loadAudioSync        ms/clip wall ${fmt(loadWall)}   cpu ${fmt(loadCpu)}   (read + decode-and-mix in one pass + resample)`);
+  names.forEach((name, k) => {
+    if (cpu[k].length) console.log(`  ${name.padEnd(24)} ms/clip  cpu ${fmt(cpu[k])}   wall ${fmt(wall[k])}`);
+  });
 }
 
 export async function run(): Promise<void> {
