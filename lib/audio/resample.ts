@@ -255,27 +255,49 @@ function interiorRange(table: PhaseTable, p: number, nIn: number, computed: numb
 }
 
 /**
+ * Input samples per SIMD pass. WebAssembly memory never shrinks, so a long file is resampled in
+ * windows of about this many samples (4 MB) rather than copied in whole.
+ */
+const SIMD_WINDOW_SAMPLES = 1 << 20;
+
+/**
  * Interior outputs through the SIMD kernel: per phase, one strided run of dot products (the inputs of
- * successive outputs of a phase start `advance` samples apart).
+ * successive outputs of a phase start `advance` samples apart), window by window over the signal.
  */
 function bulkSimd(simd: SimdKernel, table: PhaseTable, x: Float32Array, y: Float32Array, computed: number): void {
   const { phases, advance, stride, firstN } = table;
   const leftTaps = table.plan.leftTaps;
   const nIn = x.length;
+  // A window covers `periods` periods of outputs and every input sample their taps reach.
+  const periods = Math.max(1, Math.floor(SIMD_WINDOW_SAMPLES / advance));
+  const windowLength = periods * advance + stride;
+  const outputsPerWindow = periods * phases;
   const xAt = phases * stride;
-  const outAt = xAt + nIn + stride;
-  const mem = reserve(simd, (outAt + computed) * 4);
+  const outAt = xAt + windowLength;
+  const mem = reserve(simd, (outAt + outputsPerWindow) * 4);
   mem.set(table.kernels32, 0);
-  mem.set(x, xAt);
-  // The padding taps are zero but still read: the samples under them must be finite.
-  mem.fill(0, xAt + nIn, outAt);
-  for (let p = 0; p < phases && p < computed; p++) {
-    const [lo, hi] = interiorRange(table, p, nIn, computed);
-    if (lo > hi) continue;
-    const start = firstN[p] + lo * advance - leftTaps + 1;
-    simd.run(p * stride * 4, (xAt + start) * 4, stride / 8, advance * 4, hi - lo + 1, (outAt + p + lo * phases) * 4, phases * 4);
+  const lo = new Float64Array(phases);
+  const hi = new Float64Array(phases);
+  for (let p = 0; p < phases && p < computed; p++) [lo[p], hi[p]] = interiorRange(table, p, nIn, computed);
+  for (let m0 = 0; m0 * phases < computed; m0 += periods) {
+    // Input index of the window's first sample: the first tap of phase 0's first output (firstN[0] = 0).
+    const windowStart = m0 * advance - leftTaps + 1;
+    const from = Math.max(0, windowStart);
+    const to = Math.min(nIn, windowStart + windowLength);
+    // Samples outside the signal (and under the zero padding taps) must read as finite zeros.
+    mem.fill(0, xAt, outAt + outputsPerWindow);
+    if (to > from) mem.set(x.subarray(from, to), xAt + (from - windowStart));
+    for (let p = 0; p < phases && p < computed; p++) {
+      const first = Math.max(lo[p], m0);
+      const last = Math.min(hi[p], m0 + periods - 1);
+      if (first > last) continue;
+      const local = firstN[p] + first * advance - leftTaps + 1 - windowStart;
+      simd.run(p * stride * 4, (xAt + local) * 4, stride / 8, advance * 4, last - first + 1,
+        (outAt + p + (first - m0) * phases) * 4, phases * 4);
+    }
+    const t0 = m0 * phases;
+    y.set(mem.subarray(outAt, outAt + Math.min(outputsPerWindow, computed - t0)), t0);
   }
-  y.set(mem.subarray(outAt, outAt + computed));
 }
 
 /** Interior outputs with JS loops in float64 (where WebAssembly SIMD is unavailable). */
