@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { register as registerNotebooks } from './notebooks';
 import { register as registerInfo } from './info';
 import { register as registerFeatures } from './features';
+import { register as registerEvaluate } from './evaluate';
+import { register as registerSweep } from './sweep';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
   registerNotebooks(program);
   registerInfo(program);
   registerFeatures(program);
+  registerEvaluate(program);
+  registerSweep(program);
   return program;
 }
 

@@ -1,0 +1,6 @@
+// Experiments beyond the tutorial: model comparisons, fold-correct cross-validation, hyperparameter sweeps.
+export * from './inputs';
+export * from './run';
+export * from './compare';
+export * from './sweep';
+export * from './report';

@@ -1,0 +1,39 @@
+// Experiment outputs as files: the sweep's HTML page (sortable table + parallel coordinates) and dataset items.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Dataset } from '../data/dataset';
+import { figureHtml } from '../plot/display';
+import { escapeHtml } from '../plot/figures';
+import { ExperimentError } from './inputs';
+import type { LabelledItem } from './run';
+import { bestRecord, sweepFigure, sweepTableHtml, type SweepRecord } from './sweep';
+
+/** The labelled clips of a dataset (unlabelled ones — the tutorial's Test/ — cannot be evaluated). */
+export function labelledItems(dataset: Dataset): LabelledItem[] {
+  const items = dataset.items.filter((it): it is typeof it & { label: string } => typeof it.label === 'string');
+  if (items.length === 0) throw new ExperimentError(`${dataset.root}: no labelled clips to train and evaluate on`);
+  return items.map((it) => ({ id: it.id, path: it.path, label: it.label, group: it.group, fold: it.fold }));
+}
+
+/**
+ * A standalone HTML page for a sweep: the best run, the sortable results table (each run linked to
+ * its report) and the parallel-coordinates plot, plotly embedded (works offline). Written to `file`.
+ */
+export function writeSweepReport(records: readonly SweepRecord[], file: string, options: { title?: string } = {}): void {
+  const best = bestRecord(records);
+  const title = options.title ?? 'soundlab sweep';
+  const bestHtml = best
+    ? `<p>Best run ★ <code>${escapeHtml(best.hash)}</code>: accuracy ${(100 * best.metrics.accuracy).toFixed(1)}% (baseline ${(100 * best.metrics.baselineAccuracy).toFixed(1)}%), macro-F1 ${best.metrics.macroF1.toFixed(3)} — <a href="${escapeHtml(best.report)}">report</a>; parameters <code>${escapeHtml(JSON.stringify(best.params))}</code></p>`
+    : '<p>No finished runs.</p>';
+  const html = [
+    '<!doctype html><html><head><meta charset="utf-8"><title>' + escapeHtml(title) + '</title></head><body style="font-family:sans-serif">',
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p>${records.length} runs on ${escapeHtml([...new Set(records.map((r) => r.dataset))].join(', '))}, split ${escapeHtml([...new Set(records.map((r) => r.split))].join(', '))}. Click a column header to sort.</p>`,
+    bestHtml,
+    sweepTableHtml(records),
+    records.length ? figureHtml(sweepFigure(records, { title }), { includePlotly: true }) : '',
+    '</body></html>',
+  ].join('\n');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, html);
+}
