@@ -3,3 +3,4 @@ export * from './kernel';
 export * from './params';
 export * from './runner';
 export * from './reports';
+export * from './tutorial';

@@ -39,6 +39,9 @@ function shQuote(text: string): string {
  * as `<path>.js` (so `./lib`, a folder with index.ts, and lib's own folder imports are not found).
  * With tsx's require hook in the kernel process, Node loads lib/ the way the CLI does — the same code,
  * compiled the same way — while tslab still type-checks every cell against it.
+ *
+ * Why `--require ./lib/notebook/tslab-compiler.ts`: tslab type-checks with its own fixed, non-strict,
+ * DOM-less options; that preload gives it tsconfig.json's strict flags and libs (see the file).
  */
 export function kernelSpec(root: string = PROJECT_ROOT): KernelSpec {
   const tslab = join(root, 'node_modules', 'tslab', 'bin', 'tslab');
@@ -46,7 +49,7 @@ export function kernelSpec(root: string = PROJECT_ROOT): KernelSpec {
     argv: [
       'sh',
       '-c',
-      `cd ${shQuote(root)} && exec node --require tsx/cjs ${shQuote(tslab)} kernel --config-path "$0"`,
+      `cd ${shQuote(root)} && exec node --require tsx/cjs --require ./lib/notebook/tslab-compiler.ts ${shQuote(tslab)} kernel --config-path "$0"`,
       '{connection_file}',
     ],
     display_name: 'TypeScript (soundlab)',

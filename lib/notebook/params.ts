@@ -86,13 +86,14 @@ export function resultsFile(dir: string, notebook: string): string {
 
 /**
  * Records values (accuracy, baseline, counts…) for the reports index: merged into
- * `<SOUNDLAB_RESULTS_DIR>/<notebook>.json` when the runner executes the notebook; does nothing (and
- * returns false) when the notebook runs interactively, since there is no report to write.
+ * `<SOUNDLAB_RESULTS_DIR>/<notebook>.json` when the runner executes the notebook; does nothing when the
+ * notebook runs interactively, since there is no report to write. Returns nothing, so that a notebook
+ * cell ending with it shows no value.
  */
-export function recordResult(values: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): boolean {
+export function recordResult(values: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): void {
   const dir = env[RESULTS_DIR_ENV];
   const notebook = env[NOTEBOOK_ENV];
-  if (!dir || !notebook) return false;
+  if (!dir || !notebook) return;
   mkdirSync(dir, { recursive: true });
   const file = resultsFile(dir, notebook);
   let current: Record<string, unknown> = {};
@@ -104,5 +105,4 @@ export function recordResult(values: Record<string, unknown>, env: NodeJS.Proces
     }
   }
   writeFileSync(file, JSON.stringify({ ...current, ...values }, null, 2) + '\n');
-  return true;
 }

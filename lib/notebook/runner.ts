@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { installKernel, jupyterEnv, KERNEL_NAME, PROJECT_ROOT } from './kernel';
 import { NOTEBOOK_ENV, RESULTS_DIR_ENV, resultsFile } from './params';
 import { writeReportsIndex } from './reports';
+import { REPORTS_DIR_ENV } from './tutorial';
 
 /** The Debian command that installs what the runner needs (the CI script installs the same). */
 export const JUPYTER_INSTALL_COMMAND = 'sudo apt-get install -y jupyter-nbconvert python3-ipykernel';
@@ -133,6 +134,21 @@ function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd
   });
 }
 
+/**
+ * Why nbconvert stopped, from its output: for a failing cell, the cell's first source line and the error
+ * lines tslab printed (`ReferenceError: x is not defined`, `file.ts 3:5 - …` compile errors); otherwise
+ * the last line (timeout, dead kernel).
+ */
+export function nbconvertFailure(output: string): string {
+  const marker = output.indexOf('An error occurred while executing the following cell:');
+  if (marker < 0) return lastLine(output);
+  const block = output.slice(marker).split('\n');
+  const source = block.slice(2).find((l) => l.trim() && !/^-+$/.test(l.trim())) ?? '';
+  const errors = block.filter((l) => /^\s*([A-Za-z]*Error\b|[^\s].*\s\d+:\d+ - )/.test(l) && !l.includes('CellExecutionError')).map((l) => l.trim());
+  const what = errors.length ? errors.slice(0, 3).join('; ') : lastLine(output);
+  return `cell "${source.trim().slice(0, 80)}": ${what}`;
+}
+
 /** The last meaningful line of nbconvert's output (the exception it died of). */
 function lastLine(output: string): string {
   const lines = output.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('[NbConvertApp]') && !/Warning|validate\(nb\)/.test(l));
@@ -154,34 +170,40 @@ export async function runNotebook(file: string, outDir: string, options: RunOpti
     ...jupyterEnv(PROJECT_ROOT),
     ...(options.env ?? {}),
     [RESULTS_DIR_ENV]: resultsDir,
+    [REPORTS_DIR_ENV]: outDir,
     [NOTEBOOK_ENV]: name,
   };
   const timeout = options.cellTimeoutSeconds ?? 1800;
-  const started = Date.now();
-  const exec = await runProcess(
-    'jupyter-nbconvert',
-    [
-      '--to', 'notebook', '--execute', '--allow-errors',
-      `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
-      `--ExecutePreprocessor.timeout=${timeout}`,
-      '--ExecutePreprocessor.startup_timeout=180',
-      '--output-dir', outDir, '--output', name,
-      file,
-    ],
-    env,
-    PROJECT_ROOT,
-  );
-  const seconds = (Date.now() - started) / 1000;
+  const executeArgs = (allowErrors: boolean) => [
+    '--to', 'notebook', '--execute',
+    ...(allowErrors ? ['--allow-errors'] : []),
+    `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+    `--ExecutePreprocessor.timeout=${timeout}`,
+    '--ExecutePreprocessor.startup_timeout=180',
+    '--output-dir', outDir, '--output', name,
+    file,
+  ];
   const ipynbPath = join(outDir, `${name}.ipynb`);
+  rmSync(ipynbPath, { force: true });
+  const started = Date.now();
+  // tslab reports a failing cell only through the reply's status (its message goes to stderr, there is no
+  // `error` output), so only a run without --allow-errors notices it: nbconvert then stops and writes
+  // nothing. A failing notebook is therefore run a second time with --allow-errors, so its report shows
+  // where and why it failed.
+  const exec = await runProcess('jupyter-nbconvert', executeArgs(false), env, PROJECT_ROOT);
+  const seconds = (Date.now() - started) / 1000;
   const result: NotebookResult = { name, ok: false, seconds, results: {} };
   let log = exec.output;
-  if (exec.code !== 0 || !existsSync(ipynbPath)) {
-    result.error = lastLine(exec.output);
-  } else {
+  if (exec.code !== 0) {
+    result.error = nbconvertFailure(exec.output);
+    const again = await runProcess('jupyter-nbconvert', executeArgs(true), env, PROJECT_ROOT);
+    log += `\n--- second run with --allow-errors, for the report ---\n${again.output}`;
+  }
+  if (existsSync(ipynbPath)) {
     result.ipynb = `${name}.ipynb`;
-    const executed = JSON.parse(readFileSync(ipynbPath, 'utf8'));
-    const cellError = firstCellError(executed);
-    if (cellError) result.error = `cell ${cellError.cell}: ${cellError.ename}: ${cellError.evalue}`;
+    // Kernels that do send `error` outputs (and any that --allow-errors let through) are caught here too.
+    const cellError = firstCellError(JSON.parse(readFileSync(ipynbPath, 'utf8')));
+    if (cellError && !result.error) result.error = `cell ${cellError.cell}: ${cellError.ename}: ${cellError.evalue}`;
     const html = await runProcess(
       'jupyter-nbconvert',
       ['--to', 'html', '--template', 'soundlab', `--TemplateExporter.extra_template_basedirs=${TEMPLATES_DIR}`, '--output-dir', outDir, ipynbPath],
@@ -191,8 +213,10 @@ export async function runNotebook(file: string, outDir: string, options: RunOpti
     log += html.output;
     if (html.code === 0 && existsSync(join(outDir, `${name}.html`))) result.html = `${name}.html`;
     else result.error = result.error ?? `HTML export failed: ${lastLine(html.output)}`;
-    result.ok = !result.error;
+  } else {
+    result.error = result.error ?? `no executed notebook written: ${lastLine(exec.output)}`;
   }
+  result.ok = !result.error;
   writeFileSync(join(logsDir, `${name}.log`), log);
   const recorded = resultsFile(resultsDir, name);
   if (existsSync(recorded)) result.results = JSON.parse(readFileSync(recorded, 'utf8')) as Record<string, unknown>;

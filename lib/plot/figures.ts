@@ -387,3 +387,38 @@ export function waveformGridFigure(clips: readonly LabelledClip[], options: { co
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
+
+/** A signal to overlay: its samples and rate, and the legend name. */
+export interface NamedSignal {
+  name: string;
+  samples: Numbers;
+  sampleRate: number;
+}
+
+/**
+ * Several signals sample by sample over the same stretch of time (e.g. a clip at its native rate and at
+ * 22050 Hz), x in seconds, one marker per sample so the different rates are visible.
+ *
+ * @param options startSeconds (default 0) and durationSeconds (default 0.01) of the window; title.
+ */
+export function signalsFigure(signals: readonly NamedSignal[], options: { startSeconds?: number; durationSeconds?: number; title?: string } = {}): Figure {
+  const start = options.startSeconds ?? 0;
+  const duration = options.durationSeconds ?? 0.01;
+  return {
+    data: signals.map((s) => {
+      const first = Math.max(0, Math.ceil(start * s.sampleRate));
+      const last = Math.min(s.samples.length, Math.floor((start + duration) * s.sampleRate) + 1);
+      const x: number[] = [];
+      const y: number[] = [];
+      for (let i = first; i < last; i++) {
+        x.push(round(i / s.sampleRate, 7));
+        y.push(round(s.samples[i], 5));
+      }
+      return { type: 'scatter', mode: 'lines+markers', name: s.name, x, y, marker: { size: 4 } };
+    }),
+    layout: baseLayout(options.title, {
+      xaxis: { title: axisTitle('time (s)') },
+      yaxis: { title: axisTitle('amplitude') },
+    }),
+  };
+}

@@ -1,5 +1,5 @@
 // Notebook parameters from the environment, results recorded for the reports index, notebook selection, the index page.
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -47,10 +47,11 @@ describe('recordResult', () => {
   it('merges values into <dir>/<notebook>.json under the runner, and does nothing interactively', () => {
     const dir = mkdtempSync(join(tmpdir(), 'soundlab-results-'));
     const env = { SOUNDLAB_RESULTS_DIR: dir, SOUNDLAB_NOTEBOOK: '04-baseline' };
-    expect(recordResult({ baselineAccuracy: 0.25 }, env)).toBe(true);
-    expect(recordResult({ testClips: 40 }, env)).toBe(true);
+    recordResult({ baselineAccuracy: 0.25 }, env);
+    recordResult({ testClips: 40 }, env);
     expect(JSON.parse(readFileSync(join(dir, '04-baseline.json'), 'utf8'))).toEqual({ baselineAccuracy: 0.25, testClips: 40 });
-    expect(recordResult({ x: 1 }, {})).toBe(false);
+    recordResult({ x: 1 }, { SOUNDLAB_RESULTS_DIR: dir });
+    expect(readdirSync(dir)).toEqual(['04-baseline.json']);
   });
 });
 
@@ -85,12 +86,15 @@ describe('kernelSpec', () => {
   it('starts the kernel from the project root, even with spaces and quotes in the path', () => {
     const root = join(mkdtempSync(join(tmpdir(), 'soundlab kernel ')), "it's here");
     // A stand-in tslab and tsx that report where and how they were started: what is under test is the
-    // sh quoting and the working directory, with the real node resolving `--require tsx/cjs` from the root.
+    // sh quoting, the working directory and the preload order (tsx first, then the compiler options), with the
+    // real node resolving both --require from the root.
     mkdirSync(join(root, 'node_modules', 'tslab', 'bin'), { recursive: true });
     mkdirSync(join(root, 'node_modules', 'tsx'), { recursive: true });
     writeFileSync(join(root, 'node_modules', 'tsx', 'package.json'), JSON.stringify({ name: 'tsx', exports: { './cjs': './cjs.js' } }));
     writeFileSync(join(root, 'node_modules', 'tsx', 'cjs.js'), 'globalThis.tsxHook = true;');
-    writeFileSync(join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'console.log([process.cwd(), globalThis.tsxHook, ...process.argv.slice(2)].join("|"));');
+    mkdirSync(join(root, 'lib', 'notebook'), { recursive: true });
+    writeFileSync(join(root, 'lib', 'notebook', 'tslab-compiler.ts'), 'globalThis.compilerHook = globalThis.tsxHook;');
+    writeFileSync(join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'console.log([process.cwd(), globalThis.compilerHook, ...process.argv.slice(2)].join("|"));');
     const argv = kernelSpec(root).argv.map((a) => a.replace('{connection_file}', '/tmp/kernel-1.json'));
     const run = spawnSync(argv[0], argv.slice(1), { cwd: tmpdir(), encoding: 'utf8' });
     expect(run.stderr).toBe('');

@@ -1,0 +1,93 @@
+// Executes every notebook on data.sample/ through Jupyter (a cell error fails), then opens each report in Chromium.
+// One file on purpose: the browser checks need the reports the first part writes, and vitest runs files in parallel.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { haveNbconvert, listNotebooks, PROJECT_ROOT, runNotebooks, type RunSummary } from '../../lib/notebook';
+import { HAVE_CHROMIUM, inspectReport, launchChromium } from '../browser/report-page';
+
+const HAVE_JUPYTER = haveNbconvert();
+if (!HAVE_JUPYTER) console.warn('[soundlab tests] jupyter-nbconvert not found: notebook execution is skipped (sudo apt-get install -y jupyter-nbconvert python3-ipykernel).');
+if (!HAVE_CHROMIUM) console.warn('[soundlab tests] /usr/bin/chromium not found: the browser test is skipped (sudo apt-get install -y chromium).');
+
+/** What each report must show: plots drawn by plotly and inline audio players (at least this many). */
+const EXPECTED: Record<string, { figures: number; audio: number }> = {
+  '01-load-audio': { figures: 1, audio: 2 },
+  '02-waveform': { figures: 2, audio: 10 },
+  '03-class-distribution': { figures: 1, audio: 0 },
+  '04-baseline': { figures: 1, audio: 0 },
+  '05-features': { figures: 3, audio: 0 },
+  '06-train': { figures: 2, audio: 0 },
+};
+
+const describeJupyter = HAVE_JUPYTER ? describe : describe.skip;
+
+describeJupyter('the notebooks, executed on data.sample/', () => {
+  let summary: RunSummary;
+  const outDir = mkdtempSync(join(tmpdir(), 'soundlab-reports-'));
+
+  beforeAll(async () => {
+    summary = await runNotebooks({ outDir, env: { SOUNDLAB_PARAM_DATA: join(PROJECT_ROOT, 'data.sample') }, log: (l) => console.log(l) });
+  }, 1_200_000);
+
+  it('runs every notebook in notebooks/ without a cell error', () => {
+    const names = listNotebooks(join(PROJECT_ROOT, 'notebooks')).map((f) => f.replace(/^.*\//, '').replace(/\.ipynb$/, ''));
+    expect(summary.notebooks.map((n) => n.name)).toEqual(names);
+    for (const nb of summary.notebooks) expect({ name: nb.name, error: nb.error }).toEqual({ name: nb.name, error: undefined });
+    expect(Object.keys(EXPECTED).filter((n) => !names.includes(n))).toEqual([]);
+  });
+
+  it('writes the executed notebook and its HTML report for each, and an index linking them', () => {
+    const index = readFileSync(join(outDir, 'index.html'), 'utf8');
+    for (const nb of summary.notebooks) {
+      expect(existsSync(join(outDir, `${nb.name}.ipynb`))).toBe(true);
+      expect(existsSync(join(outDir, `${nb.name}.html`))).toBe(true);
+      expect(index).toContain(`href="${nb.name}.html"`);
+    }
+    expect(index).toContain('data.sample');
+  });
+
+  it('records the baseline and the trained model’s accuracy, the model above the baseline', () => {
+    const byName = Object.fromEntries(summary.notebooks.map((n) => [n.name, n.results]));
+    const baseline = byName['04-baseline']?.baselineAccuracy as number;
+    expect(baseline).toBeGreaterThan(0);
+    expect(baseline).toBeLessThan(0.5);
+    const trained = byName['06-train'];
+    if (trained) expect(trained.accuracy as number).toBeGreaterThan(baseline);
+    expect(existsSync(join(outDir, 'sub01.csv'))).toBe(true);
+  });
+
+  (HAVE_CHROMIUM ? describe : describe.skip)('in headless Chromium', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('each report draws its plots, has its audio players, logs no error and requests nothing over the network', async () => {
+      for (const nb of summary.notebooks) {
+        const page = await inspectReport(browser, join(outDir, `${nb.name}.html`));
+        const want = EXPECTED[nb.name] ?? { figures: 0, audio: 0 };
+        const got = { name: nb.name, ...page };
+        expect(got.figures, nb.name).toBeGreaterThanOrEqual(want.figures);
+        expect(got.renderedFigures, nb.name).toBe(got.figures);
+        expect(got.plotlyBundles, nb.name).toBe(got.figures > 0 ? 1 : 0);
+        expect(got.audio, nb.name).toBeGreaterThanOrEqual(want.audio);
+        expect(got.playableAudio, nb.name).toBe(got.audio);
+        expect(got.consoleErrors, nb.name).toEqual([]);
+        expect(got.networkRequests, nb.name).toEqual([]);
+      }
+    }, 300_000);
+
+    it('the index opens offline and without errors', async () => {
+      const page = await inspectReport(browser, join(outDir, 'index.html'));
+      expect(page.consoleErrors).toEqual([]);
+      expect(page.networkRequests).toEqual([]);
+      expect(page.title).toBe('soundlab reports');
+    });
+  });
+});
