@@ -38,7 +38,7 @@ export function register(program: Command): void {
   program
     .command('info')
     .description('Print encoding, channels, native sample rate and duration of audio files (exit code 1 if any cannot be read)')
-    .argument('<files...>', 'audio files (WAV of any common encoding; mp3, flac, ogg, opus too)')
+    .argument('<files...>', 'audio files (WAV of any common encoding; MP3, FLAC, Ogg Vorbis, AIFF through audio-decode)')
     .action(async (files: string[]) => {
       const failed = await reportAudioFiles(files);
       if (failed > 0) process.exitCode = 1;

@@ -75,7 +75,10 @@ describeWithFixtures('loadAudio parity with librosa 0.10 on the UrbanSound8K cli
     const sync = loadAudioSync(path);
     const async_ = await loadAudio(path);
     expect(Array.from(async_.samples)).toEqual(Array.from(sync.samples));
-    const native = await loadAudio(path, { sampleRate: null, mono: false });
+    // The overloads type the result by `mono` (these annotations fail to compile if they do not).
+    const typedMono: Float32Array = async_.samples;
+    const native: { samples: Float32Array[]; sampleRate: number } = await loadAudio(path, { sampleRate: null, mono: false });
+    expect(typedMono).toBeInstanceOf(Float32Array);
     expect(native.sampleRate).toBe(48000);
     expect(native.samples).toHaveLength(2);
     expect(native.samples[1]).toHaveLength(192000);
