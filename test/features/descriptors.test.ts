@@ -1,3 +1,4 @@
+import Meyda from 'meyda';
 import { describe, expect, it } from 'vitest';
 import {
   column,
@@ -7,10 +8,12 @@ import {
   featureVector,
   featureVectorNames,
   frameSignal,
+  hannWindow,
   listDescriptors,
   meanOverFrames,
   mfcc,
   mfccMean,
+  rfft,
   row,
 } from '../../lib/features';
 
@@ -82,6 +85,22 @@ describe('descriptors', () => {
     for (let i = 0; i < 12; i++) if (c[i] > c[peak]) peak = i;
     expect(peak).toBe(9);
     expect(c[9]).toBeCloseTo(1, 6);
+  });
+
+  it('chroma and the meyda-computed descriptors equal meyda\'s own extractors on the same frame', () => {
+    const x = Float32Array.from({ length: sr }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / sr) + 0.2 * Math.sin((2 * Math.PI * 659 * i) / sr));
+    const d = descriptors(x, sr, ['chroma', 'spectralCentroid', 'spectralFlatness']);
+    const w = hannWindow(2048);
+    const X = rfft(Array.from(frameSignal(x)[20], (v, i) => v * w[i]));
+    const ampSpectrum = Float32Array.from({ length: 1025 }, (_, k) => Math.hypot(X[2 * k], X[2 * k + 1]));
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const chromaFilterBank = require('meyda/dist/node/utilities').createChromaFilterBank(12, sr, 2048);
+    const extractors = (Meyda as unknown as { featureExtractors: Record<string, (a: object) => unknown> }).featureExtractors;
+    const chroma = extractors.chroma({ ampSpectrum, chromaFilterBank }) as number[];
+    const ours = column(d.chroma, 20);
+    for (let i = 0; i < 12; i++) expect(ours[i]).toBeCloseTo(chroma[i], 5);
+    expect(d.spectralCentroid.data[20]).toBeCloseTo((extractors.spectralCentroid({ ampSpectrum }) as number) * (sr / 2048), 1);
+    expect(d.spectralFlatness.data[20]).toBeCloseTo(extractors.spectralFlatness({ ampSpectrum }) as number, 5);
   });
 
   it('spectral kurtosis is positive and higher for a tone than for noise', () => {
