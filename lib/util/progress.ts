@@ -63,6 +63,8 @@ export class Progress {
   private readonly lineMs: number;
   private lastDraw = -Infinity;
   private lastDrawnCount = -1;
+  private firstTickAt = -1;
+  private firstTickCount = 0;
   private lastLineAt: number;
   private lastLineCount = 0;
   private finished = false;
@@ -94,6 +96,10 @@ export class Progress {
     if (this.finished) return;
     this.count = Math.min(this.total, this.count + n);
     const t = this.now();
+    if (this.firstTickAt < 0) {
+      this.firstTickAt = t;
+      this.firstTickCount = this.count;
+    }
     if (this.mode === 'bar') {
       if (t - this.lastDraw >= this.redrawMs || this.count === this.total) {
         this.lastDraw = t;
@@ -131,7 +137,7 @@ export class Progress {
   /** "label [#####.....] 120/300  40%  85.3 clips/s  ETA 2s", fitted to the terminal width. */
   barLine(t = this.now()): string {
     const status = this.statusParts(t);
-    const columns = this.stream.columns ?? 80;
+    const columns = this.stream.columns || 80; // 0 or absent: a pseudo-terminal without a size
     // Sized for the longest status this job can show, so the bar does not jump as the figures change.
     const widest = `${this.total}/${this.total} (100%)  9999.9 ${this.unit}/s  ETA 59m59s`;
     const width = Math.max(10, Math.min(40, columns - 1 - `${this.label} [] ${widest}`.length));
@@ -150,7 +156,13 @@ export class Progress {
     const seconds = (t - this.started) / 1000;
     const rate = seconds > 0 ? this.count / seconds : 0;
     const percent = this.total > 0 ? Math.floor((100 * this.count) / this.total) : 100;
-    const eta = rate > 0 ? formatDuration((this.total - this.count) / rate) : '?';
+    // The ETA uses the pace since the first item finished, once that spans a second: start-up time
+    // (e.g. worker threads loading) is not repeated for the items still to come.
+    const sinceFirst = (t - this.firstTickAt) / 1000;
+    const pace = this.firstTickAt >= 0 && sinceFirst >= 1 && this.count > this.firstTickCount
+      ? (this.count - this.firstTickCount) / sinceFirst
+      : rate;
+    const eta = pace > 0 ? formatDuration((this.total - this.count) / pace) : '?';
     return `${this.count}/${this.total} (${percent}%)  ${rate.toFixed(1)} ${this.unit}/s  ETA ${eta}`;
   }
 }

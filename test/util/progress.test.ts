@@ -67,6 +67,27 @@ describe('Progress', () => {
     expect(lines[9]).toBe('features: 200/200 clips in 2.0s (100.0 clips/s)');
   });
 
+  it('estimates the ETA from the pace after the first item, leaving start-up out', () => {
+    let now = 0;
+    const out = sink(false);
+    const p = new Progress({ total: 100, stream: out, now: () => now, mode: 'lines' });
+    now = 5000; // 5 s of start-up before the first item
+    p.tick();
+    for (let k = 0; k < 9; k++) {
+      now += 200; // then 5 items/s
+      p.tick();
+    }
+    // Overall rate 10 items in 6.8 s ≈ 1.5/s, but the remaining 90 take 18 s at the current pace.
+    expect(out.chunks[0]).toBe('progress: 10/100 (10%), 1.5 items/s, ETA 18s\n');
+  });
+
+  it('draws a sensible bar on a terminal that reports no width', () => {
+    const out = sink(true, 0);
+    const p = new Progress({ total: 10, stream: out, redrawMs: 0 });
+    p.tick(5);
+    expect(out.chunks[0]).toMatch(/\[#{10,}\.{10,}\]/);
+  });
+
   it('prints a line when a slow job has been quiet for lineSeconds', () => {
     let now = 0;
     const out = sink(false);
