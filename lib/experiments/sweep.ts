@@ -243,10 +243,13 @@ export function bestRecord(records: readonly SweepRecord[]): SweepRecord | null 
   return best;
 }
 
-/** Parameter names that vary across the records (the interesting columns). */
+/**
+ * Parameter names that vary across the records (the interesting columns): more than one value among
+ * the runs that have the parameter (a baseline run has no epochs; that alone does not make epochs vary).
+ */
 export function varyingParams(records: readonly SweepRecord[]): string[] {
   const keys = [...new Set(records.flatMap((r) => Object.keys(r.params)))];
-  return keys.filter((k) => new Set(records.map((r) => JSON.stringify(r.params[k] ?? null))).size > 1);
+  return keys.filter((k) => new Set(records.filter((r) => k in r.params).map((r) => JSON.stringify(r.params[k]))).size > 1);
 }
 
 /**
