@@ -7,6 +7,8 @@ const SECTIONS: Record<string, string> = {
   audio: './bench/audio',
   pipeline: './bench/pipeline',
   'features-core': './bench/features-core',
+  train: './bench/train',
+  cnn: './bench/cnn',
 };
 
 async function main(): Promise<void> {

@@ -167,6 +167,28 @@ export function installTransposedMatMulFix(): void {
         perm[rank - 1] = rank - 2;
         return transpose.kernelFunc({ inputs: { x: t }, backend, attrs: { perm } }) as tf.TensorInfo;
       };
+      const size = (t: tf.TensorInfo) => t.shape.reduce((x, y) => x * y, 1);
+      const batchOfOne = (t: tf.TensorInfo) => t.shape.slice(0, -2).every((d) => d === 1);
+      // a·bᵀ with a large b (dx = dy·Wᵀ in a Dense layer's backward pass): XNNPACK repacks its second
+      // operand on every call, so compute (b·aᵀ)ᵀ instead — it packs the small aᵀ, not the big b.
+      if (
+        kernelName === 'BatchMatMul' &&
+        attrs.transposeB &&
+        !attrs.transposeA &&
+        batchOfOne(inputs.a) &&
+        batchOfOne(inputs.b) &&
+        size(inputs.b) > 2 * size(inputs.a)
+      ) {
+        const aT = swapLast(inputs.a);
+        let outT: tf.TensorInfo | null = null;
+        try {
+          outT = original.kernelFunc({ inputs: { a: inputs.b, b: aT }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
+          return swapLast(outT);
+        } finally {
+          backend.disposeData(aT.dataId);
+          if (outT) backend.disposeData(outT.dataId);
+        }
+      }
       const a = attrs.transposeA ? swapLast(inputs.a) : inputs.a;
       const b = attrs.transposeB ? swapLast(inputs.b) : inputs.b;
       try {

@@ -10,3 +10,4 @@ export * from './splits';
 export * from './save';
 export * from './predict';
 export * from './scaler';
+export * from './adam';

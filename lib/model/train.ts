@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32, deriveSeed } from '../data/random';
 import { TRAIN_DEFAULTS } from '../defaults';
+import { HostAdam } from './adam';
 import { DropoutMaskStream, useSeededDropout } from './dropout';
 
 /** Rows of features: a [samples, ...] tensor, or one Float32Array / number[] per sample (flat rows). */
@@ -98,6 +99,16 @@ interface Internals {
   calculateLosses?: () => tf.Scalar[];
 }
 
+// Adam's moments must survive between train() calls on the same compiled model, as they do in Keras.
+const hostAdams = new WeakMap<tf.Optimizer, HostAdam>();
+function hostAdamFor(optimizer: tf.Optimizer): HostAdam | null {
+  const settings = HostAdam.settingsOf(optimizer);
+  if (!settings) return null;
+  let adam = hostAdams.get(optimizer);
+  if (!adam) hostAdams.set(optimizer, (adam = new HostAdam(settings)));
+  return adam;
+}
+
 /** Loss and accuracy of `model` on (x, y) in inference mode, as [loss, acc] scalars (not read back). */
 function evaluateTensors(model: tf.LayersModel, internals: Internals, lossFn: LossFn, x: tf.Tensor, y: tf.Tensor): tf.Tensor1D {
   return tf.tidy(() => {
@@ -118,7 +129,8 @@ function evaluateTensors(model: tf.LayersModel, internals: Internals, lossFn: Lo
  * speed at batch 32, where per-kernel overhead dominates): the data are uploaded once per epoch and each
  * batch is a slice of them; loss and accuracy are summed on the device and read once per epoch; Dropout
  * layers take a fresh seeded mask per batch made in JavaScript (`useSeededDropout`, which also fixes
- * tfjs's same-mask-every-batch behaviour with a seed); on wasm, products with a transposed operand (the
+ * tfjs's same-mask-every-batch behaviour with a seed); Adam runs as one JavaScript pass over all weights
+ * (`HostAdam`) instead of 84 kernels; on wasm, products with a transposed operand (the
  * whole backward pass of a Dense layer) run on the fast path (`installTransposedMatMulFix`).
  *
  * @param X [samples, ...features]; @param y one-hot [samples, classes].
@@ -169,6 +181,8 @@ export async function train(model: tf.LayersModel, X: Features, y: Targets, opts
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = internals.optimizer;
   if (!optimizer) throw new TrainError('the model has no optimizer');
+  const adam = hostAdamFor(optimizer);
+  adam?.sync(variables);
   const shuffleRng = mulberry32(deriveSeed(seed, 'shuffle'));
   const restoreDropout = useSeededDropout(model, new DropoutMaskStream(deriveSeed(seed, 'dropout')));
   const history: History = { epoch: [], loss: [], acc: [], valLoss: [], valAcc: [], seconds: [] };
@@ -212,7 +226,8 @@ export async function train(model: tf.LayersModel, X: Features, y: Targets, opts
             return loss;
           }, variables);
           const pred = kept as unknown as tf.Tensor;
-          optimizer.applyGradients(grads);
+          if (adam) adam.apply(variables, variables.map((v) => grads[v.name]));
+          else optimizer.applyGradients(grads);
           const correct = tf.sum(tf.cast(tf.equal(tf.argMax(pred, -1), tf.slice(labels, [start], [size])), 'float32'));
           pred.dispose();
           return tf.stack([tf.mul(value, size), correct]);

@@ -149,35 +149,39 @@ describe('seeded dropout', () => {
 });
 
 describe('wasm transposed matmul fix', () => {
-  it('gives the exact product (checked in plain JS) for every transpose combination, fused with bias + relu too', () => {
+  it('gives the exact product (checked in plain JS) for every transpose combination and shape kind, fused with bias + relu too', () => {
     if (tf.getBackend() !== 'wasm') return;
-    const rng = mulberry32(9);
-    const [m, k, n] = [32, 48, 40];
-    const A = Float32Array.from({ length: m * k }, () => rng() - 0.5);
-    const B = Float32Array.from({ length: k * n }, () => rng() - 0.5);
-    const bias = Float32Array.from({ length: n }, () => rng() - 0.5);
-    const expected = new Float64Array(m * n);
-    for (let i = 0; i < m; i++)
-      for (let j = 0; j < n; j++) {
-        let sum = 0;
-        for (let q = 0; q < k; q++) sum += A[i * k + q] * B[q * n + j];
-        expected[i * n + j] = sum;
-      }
-    const a = tf.tensor2d(A, [m, k]);
-    const b = tf.tensor2d(B, [k, n]);
-    const biasT = tf.tensor1d(bias);
     installTransposedMatMulFix();
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as [boolean, boolean][]) {
-      const x = ta ? tf.transpose(a) : a;
-      const y = tb ? tf.transpose(b) : b;
-      const plain = tf.matMul(x, y, ta, tb).dataSync();
-      const fused = tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: biasT, activation: 'relu' }).dataSync();
-      for (let i = 0; i < m * n; i++) {
-        expect(Math.abs(plain[i] - expected[i])).toBeLessThan(1e-5);
-        expect(Math.abs(fused[i] - Math.max(0, expected[i] + bias[i % n]))).toBeLessThan(1e-5);
+    const rng = mulberry32(9);
+    // [m, k, n]: a square-ish case, and a small-a / large-b case (dx = dy·Wᵀ, computed as (W·dyᵀ)ᵀ).
+    for (const [m, k, n] of [[32, 48, 40], [4, 48, 200]]) {
+      const A = Float32Array.from({ length: m * k }, () => rng() - 0.5);
+      const B = Float32Array.from({ length: k * n }, () => rng() - 0.5);
+      const bias = Float32Array.from({ length: n }, () => rng() - 0.5);
+      const expected = new Float64Array(m * n);
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let q = 0; q < k; q++) sum += A[i * k + q] * B[q * n + j];
+          expected[i * n + j] = sum;
+        }
+      const a = tf.tensor2d(A, [m, k]);
+      const b = tf.tensor2d(B, [k, n]);
+      const biasT = tf.tensor1d(bias);
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as [boolean, boolean][]) {
+        const x = ta ? tf.transpose(a) : a;
+        const y = tb ? tf.transpose(b) : b;
+        const plain = tf.matMul(x, y, ta, tb);
+        expect(plain.shape).toEqual([m, n]);
+        const values = plain.dataSync();
+        const fused = tf.fused.matMul({ a: x as tf.Tensor2D, b: y as tf.Tensor2D, transposeA: ta, transposeB: tb, bias: biasT, activation: 'relu' }).dataSync();
+        for (let i = 0; i < m * n; i++) {
+          expect(Math.abs(values[i] - expected[i])).toBeLessThan(1e-5);
+          expect(Math.abs(fused[i] - Math.max(0, expected[i] + bias[i % n]))).toBeLessThan(1e-5);
+        }
       }
+      tf.dispose([a, b, biasT]);
     }
-    tf.dispose([a, b, biasT]);
   });
 
   it('tfjs-backend-wasm 4.22 itself gets a transposed fused product with a bias wrong (why the fix also matters for correctness)', () => {
