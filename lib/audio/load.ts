@@ -17,7 +17,7 @@ export interface LoadAudioOptions {
   mono?: boolean;
 }
 
-/** A mono signal: samples in [-1, 1], `sampleRate` in Hz. */
+/** A mono signal: samples nominally in [-1, 1], `sampleRate` in Hz. */
 export interface MonoAudio {
   samples: Float32Array;
   sampleRate: number;
@@ -101,7 +101,7 @@ function loadWavMono(bytes: Uint8Array, path: string, options: LoadAudioOptions)
 
 /**
  * Loads an audio file the way `librosa.load(path, sr=22050, mono=True, res_type='kaiser_fast')` does:
- * decode (WAV of any common encoding, or mp3/flac/ogg/opus via audio-decode), mean of the channels,
+ * decode (WAV of any common encoding; MP3, FLAC, Ogg Vorbis, AIFF via audio-decode), mean of the channels,
  * resample to `sampleRate` Hz with resampy's kaiser_fast filter (length ceil(n · sr / native)).
  * `{ sampleRate: null }` keeps the native rate; `{ mono: false }` returns one array per channel.
  * @throws AudioDecodeError naming the file and the reason (missing, unreadable, not audio, corrupt).
