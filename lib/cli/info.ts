@@ -5,10 +5,11 @@ import type { AudioFileInfo } from '../audio';
 
 /** One line about a readable file, e.g. `a.wav: wav pcm_s24le (extensible), 2 channels, 48000 Hz, 4.000 s (192000 frames)`. */
 export function describeAudioFile(path: string, info: AudioFileInfo): string {
-  const encoding = info.extensible ? `${info.encoding} (extensible)` : info.encoding;
+  const codec = info.encoding === info.container ? info.container : `${info.container} ${info.encoding}`;
+  const encoding = info.extensible ? `${codec} (extensible)` : codec;
   const channels = `${info.channelCount} channel${info.channelCount === 1 ? '' : 's'}`;
   const truncated = info.truncated ? ' [data chunk truncated: decoded the frames present]' : '';
-  return `${path}: ${info.container} ${encoding}, ${channels}, ${info.sampleRate} Hz, ` +
+  return `${path}: ${encoding}, ${channels}, ${info.sampleRate} Hz, ` +
     `${info.durationSeconds.toFixed(3)} s (${info.frameCount} frames)${truncated}`;
 }
 
