@@ -5,3 +5,8 @@ export * from './data';
 export * from './plot';
 export * from './notebook';
 export * from './model';
+export * from './defaults';
+export * from './model/cnn';
+export * from './model/rnn';
+export * from './augment';
+export * from './experiments';

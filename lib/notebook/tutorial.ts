@@ -19,8 +19,9 @@ export function reportPath(name: string, env: NodeJS.ProcessEnv = process.env): 
   return path;
 }
 
-/** Anything with a label: dataset items, rows of train.csv. */
+/** A dataset item: an id and, when labelled, its class. */
 export interface Labelled {
+  id: string;
   label?: string;
 }
 
@@ -116,4 +117,30 @@ export async function loadClipPerClass(
     }
   }
   return { clips, unreadable };
+}
+
+/**
+ * The meyda descriptors grouped the way the features notebook shows them (the tutorial's figure of
+ * feature categories): loudness and noisiness in the time domain, the shape of the spectrum, perceptual
+ * models, and pitch class. Names are lib/features DESCRIPTORS keys; meyda's own MFCC is left out on
+ * purpose (it is not librosa's, see lib/features/descriptors.ts).
+ */
+export const DESCRIPTOR_CATEGORIES = {
+  'time domain: loudness and noisiness': ['rms', 'energy', 'zcr'],
+  'spectral shape': ['spectralCentroid', 'spectralBandwidth', 'spectralRolloff', 'spectralFlatness', 'spectralSlope', 'spectralCrest', 'spectralSkewness', 'spectralKurtosis'],
+  'perceptual (loudness model)': ['loudness', 'perceptualSpread', 'perceptualSharpness'],
+  'pitch class (chroma)': ['chroma'],
+} as const;
+
+/**
+ * The label of each row id, in row order (rows of extractFeatures carry the ids of the items they came
+ * from). Throws RangeError naming an id that is unknown or unlabelled.
+ */
+export function labelsForIds(ids: readonly string[], items: readonly { id: string; label?: string }[]): string[] {
+  const byId = new Map(items.map((it) => [it.id, it.label]));
+  return ids.map((id) => {
+    const label = byId.get(id);
+    if (label === undefined) throw new RangeError(`labelsForIds: '${id}' is ${byId.has(id) ? 'unlabelled' : 'not among the items'}`);
+    return label;
+  });
 }

@@ -200,24 +200,77 @@ export function heatmapFigure(matrix: readonly Numbers[], options: HeatmapOption
   };
 }
 
+/** A row-major matrix as lib/features returns it: `data[i * nCols + t]` is row i, column t. */
+export interface MatrixLike {
+  data: Numbers;
+  nRows: number;
+  nCols: number;
+}
+
+/** The rows of a row-major matrix, as plain arrays (plotly's `z`). */
+export function matrixRows(m: MatrixLike): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < m.nRows; i++) {
+    const row = new Array<number>(m.nCols);
+    for (let t = 0; t < m.nCols; t++) row[t] = m.data[i * m.nCols + t];
+    rows.push(row);
+  }
+  return rows;
+}
+
+function isMatrixLike(m: readonly Numbers[] | MatrixLike): m is MatrixLike {
+  return !Array.isArray(m) && typeof (m as MatrixLike).nRows === 'number';
+}
+
+/** Centre time in seconds of each of `frames` frames (frame t ↦ t · hopLength / sampleRate, librosa's `center=True`). */
+export function frameTimes(frames: number, sampleRate: number, hopLength: number): number[] {
+  return Array.from({ length: frames }, (_, t) => round((t * hopLength) / sampleRate, 5));
+}
+
 /**
- * A time–frequency matrix (MFCCs or a log-mel spectrogram, `rows × frames`) with frames placed at
- * their centre time in seconds (frame t ↦ t · hopLength / sampleRate, librosa's `center=True` convention).
+ * A time–frequency matrix (MFCCs or a log-mel spectrogram, `rows × frames`, as rows or as a lib/features
+ * matrix) with frames placed at their centre time in seconds, row 0 at the bottom (librosa's specshow).
  */
 export function spectrogramFigure(
-  matrix: readonly Numbers[],
+  matrix: readonly Numbers[] | MatrixLike,
   options: { sampleRate: number; hopLength: number; title?: string; yTitle?: string; colorbarTitle?: string },
 ): Figure {
-  const frames = matrix.length ? matrix[0].length : 0;
-  const x = Array.from({ length: frames }, (_, t) => round((t * options.hopLength) / options.sampleRate, 5));
-  return heatmapFigure(matrix, {
+  const rows = isMatrixLike(matrix) ? matrixRows(matrix) : matrix;
+  const frames = rows.length ? rows[0].length : 0;
+  return heatmapFigure(rows, {
     title: options.title,
-    x,
+    x: frameTimes(frames, options.sampleRate, options.hopLength),
     xTitle: 'time (s)',
     yTitle: options.yTitle,
     colorbarTitle: options.colorbarTitle,
     colorscale: 'Magma',
   });
+}
+
+/** One per-frame curve (a scalar descriptor): its name, unit and one value per frame. */
+export interface FeatureCurve {
+  name: string;
+  unit?: string;
+  values: Numbers;
+}
+
+/**
+ * Per-frame curves (rms, zero-crossing rate, spectral centroid, …) against time in seconds, one panel
+ * each (their units differ), in a grid.
+ *
+ * @param options sampleRate and hopLength place the frames; columns (default 3); an overall title.
+ */
+export function featureCurvesFigure(
+  curves: readonly FeatureCurve[],
+  options: { sampleRate: number; hopLength: number; columns?: number; title?: string },
+): Figure {
+  return subplots(
+    curves.map((c) => ({
+      title: c.unit ? `${c.name} (${c.unit})` : c.name,
+      figure: linesFigure([{ name: c.name, x: frameTimes(c.values.length, options.sampleRate, options.hopLength), y: c.values }], { xTitle: 'time (s)' }),
+    })),
+    { columns: options.columns ?? 3, title: options.title, rowHeight: 200 },
+  );
 }
 
 /**

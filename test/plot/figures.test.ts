@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   barFigure,
   confusionMatrixFigure,
+  featureCurvesFigure,
+  matrixRows,
   heatmapFigure,
   linesFigure,
   minMaxEnvelope,
@@ -142,5 +144,26 @@ describe('subplots', () => {
     expect(fig.data[4].y).toEqual([0.2, 0.2]);
     const panels = subplots([]);
     expect(panels.data).toEqual([]);
+  });
+});
+
+describe('feature matrices', () => {
+  it('matrixRows reads a row-major matrix as rows; spectrogramFigure takes either form alike', () => {
+    const m = { data: Float32Array.from([1, 2, 3, 4, 5, 6]), nRows: 2, nCols: 3 };
+    expect(matrixRows(m)).toEqual([[1, 2, 3], [4, 5, 6]]);
+    const a = spectrogramFigure(m, { sampleRate: 22_050, hopLength: 512 });
+    const b = spectrogramFigure(matrixRows(m), { sampleRate: 22_050, hopLength: 512 });
+    expect(a).toEqual(b);
+  });
+
+  it('featureCurvesFigure: one panel per curve, unit in its title, frames at t·hop/sr seconds', () => {
+    const fig = featureCurvesFigure(
+      [{ name: 'rms', unit: 'amplitude', values: [0.1, 0.2] }, { name: 'zcr', values: [0.3, 0.4] }],
+      { sampleRate: 1000, hopLength: 100, columns: 2 },
+    );
+    expect(fig.data.map((t) => t.xaxis)).toEqual(['x', 'x2']);
+    expect(fig.data[1].x).toEqual([0, 0.1]);
+    expect(fig.data[1].y).toEqual([0.3, 0.4]);
+    expect((fig.layout.annotations as { text: string }[]).map((a) => a.text)).toEqual(['<b>rms (amplitude)</b>', '<b>zcr</b>']);
   });
 });
