@@ -31,6 +31,13 @@ describe('soundlab info', () => {
     ]);
   });
 
+  it('describes compressed files by their codec', async () => {
+    const out: string[] = [];
+    const flac = resolve(__dirname, '../audio/data/tone.flac');
+    expect(await reportAudioFiles([flac], (l) => out.push(l))).toBe(0);
+    expect(out).toEqual([`${flac}: flac, 2 channels, 16000 Hz, 0.250 s (4000 frames)`]);
+  });
+
   it('is registered with --help', () => {
     const info = buildProgram().commands.find((c) => c.name() === 'info');
     expect(info).toBeDefined();
