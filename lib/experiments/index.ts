@@ -4,3 +4,4 @@ export * from './run';
 export * from './compare';
 export * from './sweep';
 export * from './report';
+export * from './errors';

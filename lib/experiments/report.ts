@@ -6,7 +6,7 @@ import { figureHtml } from '../plot/display';
 import { escapeHtml } from '../plot/figures';
 import { ExperimentError } from './inputs';
 import type { LabelledItem } from './run';
-import { bestRecord, sweepFigure, sweepTableHtml, type SweepRecord } from './sweep';
+import { bestRecord, sweepFigure, sweepScatterFigure, sweepTableHtml, type SweepRecord } from './sweep';
 
 /** The labelled clips of a dataset (unlabelled ones — the tutorial's Test/ — cannot be evaluated). */
 export function labelledItems(dataset: Dataset): LabelledItem[] {
@@ -17,7 +17,7 @@ export function labelledItems(dataset: Dataset): LabelledItem[] {
 
 /**
  * A standalone HTML page for a sweep: the best run, the sortable results table (each run linked to
- * its report) and the parallel-coordinates plot, plotly embedded (works offline). Written to `file`.
+ * its report), an accuracy-vs-time scatter and a parallel-coordinates plot, plotly embedded (works offline). Written to `file`.
  */
 export function writeSweepReport(records: readonly SweepRecord[], file: string, options: { title?: string } = {}): void {
   const best = bestRecord(records);
@@ -31,7 +31,8 @@ export function writeSweepReport(records: readonly SweepRecord[], file: string, 
     `<p>${records.length} runs on ${escapeHtml([...new Set(records.map((r) => r.dataset))].join(', '))}, split ${escapeHtml([...new Set(records.map((r) => r.split))].join(', '))}. Click a column header to sort.</p>`,
     bestHtml,
     sweepTableHtml(records),
-    records.length ? figureHtml(sweepFigure(records, { title }), { includePlotly: true }) : '',
+    records.length ? figureHtml(sweepScatterFigure(records), { includePlotly: true }) : '',
+    records.length ? figureHtml(sweepFigure(records, { title: 'parameters → accuracy (parallel coordinates)' })) : '',
     '</body></html>',
   ].join('\n');
   mkdirSync(dirname(file), { recursive: true });

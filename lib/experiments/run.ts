@@ -218,7 +218,7 @@ export interface RunResult {
 }
 
 /** Options of runSplit besides the parameters. */
-export interface RunOptions {
+export interface RunSplitOptions {
   /** Epoch lines etc. (default: none). */
   log?: (line: string) => void;
   /** Featurizer options for augmented copies' sources are not needed; this only names the split in errors. */
@@ -240,7 +240,7 @@ export async function runSplit(
   table: FeatureTable | null,
   split: Split,
   params: ExperimentParams,
-  opts: RunOptions = {},
+  opts: RunSplitOptions = {},
 ): Promise<RunResult> {
   const ok = (i: number) => !table || table.rows[i] !== null;
   const trainIdx = split.train.filter(ok);

@@ -309,3 +309,37 @@ export function sweepFigure(records: readonly SweepRecord[], options: { title?: 
     layout: { title: { text: options.title ?? `Sweep: ${records.length} runs` }, height: 380, margin: { l: 60, r: 40, t: 60, b: 30 } },
   };
 }
+
+/**
+ * Scatter of the runs: accuracy against training seconds, one colour per model kind, the best run
+ * drawn as a star; hovering shows the varying parameters. A plain plotly figure (SVG, no WebGL —
+ * unlike parcoords it renders in any browser, headless ones included).
+ */
+export function sweepScatterFigure(records: readonly SweepRecord[], options: { title?: string } = {}): Figure {
+  const best = bestRecord(records);
+  const cols = varyingParams(records);
+  const label = (r: SweepRecord) => cols.map((c) => `${c}=${JSON.stringify(r.params[c] ?? null)}`).join('<br>') || r.hash;
+  const models = [...new Set(records.map((r) => String(r.params.model)))].sort();
+  const data: Record<string, unknown>[] = models.map((m) => {
+    const rs = records.filter((r) => String(r.params.model) === m);
+    return {
+      type: 'scatter', mode: 'markers', name: m,
+      x: rs.map((r) => Math.round(r.trainSeconds * 100) / 100),
+      y: rs.map((r) => Math.round(r.metrics.accuracy * 10000) / 10000),
+      text: rs.map(label), hoverinfo: 'text+x+y', marker: { size: 10 },
+    };
+  });
+  if (best) {
+    data.push({
+      type: 'scatter', mode: 'markers+text', name: 'best', x: [Math.round(best.trainSeconds * 100) / 100], y: [Math.round(best.metrics.accuracy * 10000) / 10000],
+      text: ['★ best'], textposition: 'top center', marker: { size: 18, symbol: 'star', color: '#e6a700' }, hoverinfo: 'x+y',
+    });
+  }
+  return {
+    data,
+    layout: {
+      title: { text: options.title ?? `Sweep: accuracy vs training time (${records.length} runs)` }, height: 360,
+      xaxis: { title: { text: 'training seconds' } }, yaxis: { title: { text: 'test accuracy' }, range: [0, 1.05] },
+    },
+  };
+}
