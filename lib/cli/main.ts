@@ -5,6 +5,8 @@ import { register as registerInfo } from './info';
 import { register as registerFeatures } from './features';
 import { register as registerEvaluate } from './evaluate';
 import { register as registerSweep } from './sweep';
+import { register as registerTrain } from './train';
+import { register as registerPredict } from './predict';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerFeatures(program);
   registerEvaluate(program);
   registerSweep(program);
+  registerTrain(program);
+  registerPredict(program);
   return program;
 }
 
