@@ -3,6 +3,8 @@ import { FEATURE_DEFAULTS } from '../defaults';
 import { FeatureError } from './errors';
 import { FeatureMatrix } from './matrix';
 
+const DB_PER_NEPER = 10 / Math.LN10;
+
 /** Parameters of powerToDb (librosa's names in brackets). */
 export interface DbOptions {
   /** Power that maps to 0 dB [ref]. Default 1. */
@@ -42,10 +44,12 @@ export function powerToDbInto(power: ArrayLike<number>, out: Float32Array | Floa
   const topDb = opts.topDb === undefined ? FEATURE_DEFAULTS.topDb : opts.topDb;
   if (!(amin > 0)) throw new FeatureError(`aminPower must be positive, got ${amin}`);
   if (topDb !== null && !(topDb >= 0)) throw new FeatureError(`topDb must be non-negative, got ${topDb}`);
-  const refDb = 10 * Math.log10(Math.max(amin, Math.abs(ref)));
+  const refDb = DB_PER_NEPER * Math.log(Math.max(amin, Math.abs(ref)));
   let maxDb = -Infinity;
   for (let i = 0; i < power.length; i++) {
-    const db = 10 * Math.log10(Math.max(amin, power[i])) - refDb;
+    const p = power[i];
+    // 10·log10(x) as (10/ln 10)·ln(x): Math.log is markedly faster than Math.log10 in V8.
+    const db = DB_PER_NEPER * Math.log(p > amin ? p : amin) - refDb;
     out[i] = db;
     if (db > maxDb) maxDb = db;
   }

@@ -41,40 +41,52 @@ export function dct(x: ArrayLike<number>, nOut: number = x.length): Float32Array
 }
 
 /**
+ * Orthonormal DCT-II of each frame of a frame-major block — `data[t * nIn + n]` is value n of frame t,
+ * the layout the MFCC pipeline produces — keeping the first nOut coefficients. Output in the usual
+ * FeatureMatrix layout, nOut × nFrames. Accumulates in float64.
+ */
+export function dctFrames(data: Float32Array, nIn: number, nFrames: number, nOut: number = nIn): FeatureMatrix {
+  if (data.length !== nIn * nFrames) throw new FeatureError(`expected ${nIn} × ${nFrames} values, got ${data.length}`);
+  const d = dctMatrix(nIn, nOut);
+  const out = createMatrix(nOut, nFrames);
+  const dst = out.data;
+  // The basis is symmetric about its middle: D[k, nIn−1−n] = (−1)^k·D[k, n]. Folding each frame into
+  // sums (even k) and differences (odd k) halves the multiply-adds.
+  const half = nIn >> 1;
+  const odd = nIn & 1;
+  const sum = new Float64Array(half + odd);
+  const diff = new Float64Array(half);
+  for (let t = 0; t < nFrames; t++) {
+    const base = t * nIn;
+    for (let n = 0; n < half; n++) {
+      const a = data[base + n];
+      const b = data[base + nIn - 1 - n];
+      sum[n] = a + b;
+      diff[n] = a - b;
+    }
+    if (odd) sum[half] = data[base + half];
+    for (let k = 0; k < nOut; k++) {
+      const row = k * nIn;
+      let acc = 0;
+      if ((k & 1) === 0) {
+        for (let n = 0; n < half + odd; n++) acc += d[row + n] * sum[n];
+      } else {
+        for (let n = 0; n < half; n++) acc += d[row + n] * diff[n];
+      }
+      dst[k * nFrames + t] = acc;
+    }
+  }
+  return out;
+}
+
+/**
  * Orthonormal DCT-II down each column of `m` (over its rows, i.e. the band axis), keeping the first
  * nOut rows: `scipy.fft.dct(M, type=2, norm='ortho', axis=-2)[:nOut]`. Shape nRows × frames →
  * nOut × frames. Accumulates in float64.
  */
 export function dctRows(m: FeatureMatrix, nOut: number = m.nRows): FeatureMatrix {
-  const { nRows: nIn, nCols } = m;
-  const d = dctMatrix(nIn, nOut);
-  const out = createMatrix(nOut, nCols);
-  const src = m.data;
-  const dst = out.data;
-  // The basis is symmetric about its middle: D[k, nIn−1−n] = (−1)^k·D[k, n]. Folding the column into
-  // sums (even k) and differences (odd k) halves the multiply-adds, the bulk of the MFCC after the FFT.
-  const half = nIn >> 1;
-  const odd = nIn & 1;
-  const sum = new Float64Array(half + odd);
-  const diff = new Float64Array(half);
-  for (let t = 0; t < nCols; t++) {
-    for (let n = 0; n < half; n++) {
-      const a = src[n * nCols + t];
-      const b = src[(nIn - 1 - n) * nCols + t];
-      sum[n] = a + b;
-      diff[n] = a - b;
-    }
-    if (odd) sum[half] = src[half * nCols + t];
-    for (let k = 0; k < nOut; k++) {
-      const base = k * nIn;
-      let acc = 0;
-      if ((k & 1) === 0) {
-        for (let n = 0; n < half + odd; n++) acc += d[base + n] * sum[n];
-      } else {
-        for (let n = 0; n < half; n++) acc += d[base + n] * diff[n];
-      }
-      dst[k * nCols + t] = acc;
-    }
-  }
-  return out;
+  const { nRows, nCols } = m;
+  const frameMajor = new Float32Array(nRows * nCols);
+  for (let i = 0; i < nRows; i++) for (let t = 0; t < nCols; t++) frameMajor[t * nRows + i] = m.data[i * nCols + t];
+  return dctFrames(frameMajor, nRows, nCols, nOut);
 }

@@ -22,7 +22,7 @@ import { FEATURE_DEFAULTS } from '../defaults';
 import { FeatureError } from './errors';
 import { createMatrix, FeatureMatrix, meanOverFrames } from './matrix';
 import { mfccMean, MfccOptions } from './mfcc';
-import { copyFrame, forEachPowerFrame, FramingOptions, frameCount, resolveFraming } from './stft';
+import { copyFrame, FramingOptions, frameCount, PowerFrames, resolveFraming } from './stft';
 
 // meyda builds its chroma / mel / bark tables with these helpers; they are not in its typed public
 // surface, so we load them from its CommonJS build (the same code `Meyda.extract` calls).
@@ -300,12 +300,14 @@ export function descriptors<N extends DescriptorName>(
     }
   };
   if (names.some((n) => DESCRIPTORS[n].domain === 'spectrum')) {
-    forEachPowerFrame(samples, { ...framing, power: 1 }, (t, magnitude) => {
+    const frames = new PowerFrames(samples, { ...framing, power: 1 });
+    for (let t = 0; t < nFrames; t++) {
+      const magnitude = frames.frame(t);
       frame.ampSpectrum.set(magnitude);
       silentSpectrum = true;
       for (let k = 0; k < magnitude.length && silentSpectrum; k++) if (magnitude[k] !== 0) silentSpectrum = false;
       computeAll(t);
-    });
+    }
   } else {
     for (let t = 0; t < nFrames; t++) computeAll(t);
   }

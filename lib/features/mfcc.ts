@@ -1,11 +1,11 @@
 // librosa.feature.mfcc and the mel spectrograms under it, composed from stft → mel → dB → DCT.
 import { FEATURE_DEFAULTS } from '../defaults';
-import { DbOptions, powerToDb } from './db';
-import { dctRows } from './dct';
+import { DbOptions, powerToDbInto } from './db';
+import { dctFrames } from './dct';
 import { FeatureError } from './errors';
 import { createMatrix, FeatureMatrix, meanOverFrames } from './matrix';
 import { applyFilterbank, MelOptions, melFilterbank } from './mel';
-import { forEachPowerFrame, frameCount, resolveFraming, StftOptions } from './stft';
+import { frameCount, PowerFrames, resolveFraming, StftOptions } from './stft';
 
 /** Options of melSpectrogram: framing (nFft 2048, hopLength 512, center, power 2) + mel bands (128, 0 Hz, sr/2). */
 export interface MelSpectrogramOptions extends StftOptions, MelOptions {}
@@ -24,6 +24,32 @@ function checkSampleRate(sampleRate: number): void {
 }
 
 /**
+ * Mel power per frame, frame-major (`data[t * nMels + i]`): contiguous writes per frame, and the
+ * layout the DCT wants; the public functions transpose it to the FeatureMatrix layout.
+ */
+function melFrames(samples: Float32Array, sampleRate: number, opts: MelSpectrogramOptions): { data: Float32Array; nMels: number; nFrames: number } {
+  checkSampleRate(sampleRate);
+  const { nFft } = resolveFraming(opts);
+  const fb = melFilterbank({ sampleRate, nFft, nMels: opts.nMels, fmin: opts.fmin, fmax: opts.fmax });
+  const nMels = fb.nMels;
+  const nFrames = frameCount(samples.length, opts);
+  const data = new Float32Array(nMels * nFrames);
+  const mel = new Float64Array(nMels);
+  const frames = new PowerFrames(samples, opts);
+  for (let t = 0; t < nFrames; t++) {
+    applyFilterbank(fb, frames.frame(t), mel);
+    data.set(mel, t * nMels);
+  }
+  return { data, nMels, nFrames };
+}
+
+function toBandMajor(data: Float32Array, nMels: number, nFrames: number): FeatureMatrix {
+  const m = createMatrix(nMels, nFrames);
+  for (let t = 0; t < nFrames; t++) for (let i = 0; i < nMels; i++) m.data[i * nFrames + t] = data[t * nMels + i];
+  return m;
+}
+
+/**
  * Mel power spectrogram, librosa `feature.melspectrogram(y=samples, sr=sampleRate)`.
  * Input: mono samples at `sampleRate` Hz (default 22050). Output: nMels × frames of power (not dB),
  * frame t centred on sample t·hopLength. Defaults: nFft 2048, hopLength 512, center true, power 2,
@@ -34,17 +60,8 @@ export function melSpectrogram(
   sampleRate: number = FEATURE_DEFAULTS.sampleRate,
   opts: MelSpectrogramOptions = {},
 ): FeatureMatrix {
-  checkSampleRate(sampleRate);
-  const { nFft } = resolveFraming(opts);
-  const fb = melFilterbank({ sampleRate, nFft, nMels: opts.nMels, fmin: opts.fmin, fmax: opts.fmax });
-  const nFrames = frameCount(samples.length, opts);
-  const out = createMatrix(fb.nMels, nFrames);
-  const mel = new Float64Array(fb.nMels);
-  forEachPowerFrame(samples, opts, (t, spectrum) => {
-    applyFilterbank(fb, spectrum, mel);
-    for (let i = 0; i < fb.nMels; i++) out.data[i * nFrames + t] = mel[i];
-  });
-  return out;
+  const { data, nMels, nFrames } = melFrames(samples, sampleRate, opts);
+  return toBandMajor(data, nMels, nFrames);
 }
 
 /**
@@ -56,9 +73,9 @@ export function logMelSpectrogram(
   sampleRate: number = FEATURE_DEFAULTS.sampleRate,
   opts: LogMelOptions = {},
 ): FeatureMatrix {
-  const mel = melSpectrogram(samples, sampleRate, opts);
-  const db = powerToDb(mel.data, opts);
-  return { data: db, nRows: mel.nRows, nCols: mel.nCols };
+  const { data, nMels, nFrames } = melFrames(samples, sampleRate, opts);
+  powerToDbInto(data, data, opts);
+  return toBandMajor(data, nMels, nFrames);
 }
 
 /**
@@ -73,7 +90,9 @@ export function mfcc(samples: Float32Array, sampleRate: number = FEATURE_DEFAULT
   if (!Number.isInteger(nMfcc) || nMfcc < 1 || nMfcc > nMels) {
     throw new FeatureError(`nMfcc must be an integer in [1, nMels=${nMels}], got ${nMfcc}`);
   }
-  return dctRows(logMelSpectrogram(samples, sampleRate, opts), nMfcc);
+  const { data, nMels: nBands, nFrames } = melFrames(samples, sampleRate, opts);
+  powerToDbInto(data, data, opts);
+  return dctFrames(data, nBands, nFrames, nMfcc);
 }
 
 /**

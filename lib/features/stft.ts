@@ -214,44 +214,72 @@ export function rfft(frame: ArrayLike<number>): Float64Array {
 }
 
 /**
- * Stream the power spectrum of each frame to `visit(t, spectrum)` without building the whole
- * spectrogram (mel and descriptor code project each frame as it comes, which keeps memory flat).
- * `spectrum` has 1 + nFft/2 bins (bin k is k·sampleRate/nFft Hz), holds |X_k|^power in float64, and
- * is reused between calls: copy it if you keep it. Returns the number of frames.
+ * The power spectra of a signal's frames, computed one frame at a time into a reused buffer:
+ * `frame(t)` returns |X_k|^power for bins k = 0..nFft/2 (k·sampleRate/nFft Hz) of frame t, in
+ * float64. Callers loop over t themselves (mel projection, descriptors), which keeps memory flat and
+ * each caller's loop separately optimised by the JIT — a shared callback-taking loop was measurably
+ * slower once it had seen several different callbacks. The returned array is overwritten by the
+ * next call: copy it if you keep it.
  */
-export function forEachPowerFrame(
-  samples: Float32Array,
-  opts: StftOptions,
-  visit: (t: number, spectrum: Float64Array) => void,
-): number {
-  const framing = resolveFraming(opts);
-  const power = opts.power ?? 2;
-  const { nFft } = framing;
-  const nBins = (nFft >> 1) + 1;
-  const nFrames = frameCount(samples.length, framing);
-  const window = hannWindow(nFft);
-  const fft = realFftOfSize(nFft);
-  const frame = new Float64Array(nFft);
-  const complex = new Float64Array(nFft + 2);
-  const spectrum = new Float64Array(nBins);
-  for (let t = 0; t < nFrames; t++) {
-    windowedFrame(samples, t, framing, window, frame);
+export class PowerFrames {
+  readonly nFrames: number;
+  readonly nBins: number;
+  private readonly samples: Float32Array;
+  private readonly framing: Framing;
+  private readonly power: number;
+  private readonly window: Float64Array;
+  private readonly fft: RealFft;
+  private readonly frameBuffer: Float64Array;
+  private readonly complex: Float64Array;
+  private readonly spectrum: Float64Array;
+
+  constructor(samples: Float32Array, opts: StftOptions = {}) {
+    this.framing = resolveFraming(opts);
+    this.power = opts.power ?? 2;
+    const { nFft } = this.framing;
+    this.samples = samples;
+    this.nBins = (nFft >> 1) + 1;
+    this.nFrames = frameCount(samples.length, this.framing);
+    this.window = hannWindow(nFft);
+    this.fft = realFftOfSize(nFft);
+    this.frameBuffer = new Float64Array(nFft);
+    this.complex = new Float64Array(nFft + 2);
+    this.spectrum = new Float64Array(this.nBins);
+  }
+
+  /** |X_k|^power of frame t (0 ≤ t < nFrames), length nBins; reused between calls. */
+  frame(t: number): Float64Array {
+    const { spectrum, complex, power } = this;
+    windowedFrame(this.samples, t, this.framing, this.window, this.frameBuffer);
     if (power === 2) {
-      fft.powerSpectrum(frame, spectrum);
+      this.fft.powerSpectrum(this.frameBuffer, spectrum);
     } else {
       // |X|^p = (|X|²)^(p/2); Math.hypot is several times slower than the plain square root.
-      fft.transform(frame, complex);
+      this.fft.transform(this.frameBuffer, complex);
       const half = power / 2;
-      for (let k = 0; k < nBins; k++) {
+      for (let k = 0; k < this.nBins; k++) {
         const re = complex[2 * k];
         const im = complex[2 * k + 1];
         const p2 = re * re + im * im;
         spectrum[k] = power === 1 ? Math.sqrt(p2) : Math.pow(p2, half);
       }
     }
-    visit(t, spectrum);
+    return spectrum;
   }
-  return nFrames;
+}
+
+/**
+ * Call `visit(t, spectrum)` with each frame's power spectrum in turn (see PowerFrames, which this
+ * wraps; prefer it in hot code). Returns the number of frames.
+ */
+export function forEachPowerFrame(
+  samples: Float32Array,
+  opts: StftOptions,
+  visit: (t: number, spectrum: Float64Array) => void,
+): number {
+  const frames = new PowerFrames(samples, opts);
+  for (let t = 0; t < frames.nFrames; t++) visit(t, frames.frame(t));
+  return frames.nFrames;
 }
 
 /**
@@ -265,8 +293,10 @@ export function powerSpectrogram(samples: Float32Array, opts: StftOptions = {}):
   const nBins = (nFft >> 1) + 1;
   const nFrames = frameCount(samples.length, opts);
   const m = createMatrix(nBins, nFrames);
-  forEachPowerFrame(samples, opts, (t, spectrum) => {
+  const frames = new PowerFrames(samples, opts);
+  for (let t = 0; t < nFrames; t++) {
+    const spectrum = frames.frame(t);
     for (let k = 0; k < nBins; k++) m.data[k * nFrames + t] = spectrum[k];
-  });
+  }
   return m;
 }

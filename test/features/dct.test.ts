@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMatrix, dct, dctMatrix, dctRows, FeatureError } from '../../lib/features';
+import { createMatrix, dct, dctFrames, dctMatrix, dctRows, FeatureError } from '../../lib/features';
 
 describe('dctMatrix', () => {
   it.each([8, 13, 128])('is orthonormal (D·Dᵀ = I) for n = %i', (n) => {
@@ -50,5 +50,20 @@ describe('dctRows', () => {
       const y = dct(col, 4);
       for (let k = 0; k < 4; k++) expect(out.data[k * 5 + t]).toBeCloseTo(y[k], 3);
     }
+  });
+});
+
+describe('dctFrames', () => {
+  it('transforms each frame of a frame-major block into the band-major layout', () => {
+    const nIn = 10;
+    const nFrames = 3;
+    const data = Float32Array.from({ length: nIn * nFrames }, (_, i) => Math.cos(i * 0.9) * 20);
+    const out = dctFrames(data, nIn, nFrames, 6);
+    expect([out.nRows, out.nCols]).toEqual([6, nFrames]);
+    for (let t = 0; t < nFrames; t++) {
+      const y = dct(data.subarray(t * nIn, (t + 1) * nIn), 6);
+      for (let k = 0; k < 6; k++) expect(out.data[k * nFrames + t]).toBeCloseTo(y[k], 4);
+    }
+    expect(() => dctFrames(data, nIn, nFrames + 1)).toThrow(FeatureError);
   });
 });
