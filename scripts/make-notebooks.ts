@@ -206,6 +206,141 @@ console.log(\`(same as baselineAccuracy: \${(100 * baselineAccuracy(fitLabels, v
 showFigure(barFigure(train.classes, valCounts, { title: \`validation split: the baseline is right only on \${guess}\`, yTitle: 'share of validation clips', textDecimals: 2 }));
 recordResult({ baselineAccuracy: score, mostFrequentClass: guess, validationClips: valLabels.length, testClips: test.items.length, submission: 'sub01.csv' });`],
   ],
+
+  '05-features': [
+    ['md', `# 5 · Features: from sound to numbers
+
+A network cannot take raw clips of different lengths and rates, so the tutorial turns each clip into a
+fixed-size vector. Its parser loads the file and averages the **MFCCs** over time:
+
+\`\`\`python
+X, sample_rate = librosa.load(file_name, res_type='kaiser_fast')
+mfccs = np.mean(librosa.feature.mfcc(y=X, sr=sample_rate, n_mfcc=40).T, axis=0)
+\`\`\`
+
+MFCCs (mel-frequency cepstral coefficients) describe the shape of the spectrum on a scale close to
+hearing: frames of 2048 samples every 512, a mel filterbank of 128 bands, decibels, then a DCT keeping
+40 coefficients. \`mfcc\` here follows librosa step by step (and is tested against it); \`mfccMean\` is the
+tutorial's 40-value vector.`],
+    ['code', `${PARAMS_NOTE}
+import { DESCRIPTORS, DESCRIPTOR_CATEGORIES, barFigure, descriptors, displayTable, extractFeatures, featureCurvesFigure, FEATURE_DEFAULTS, loadAudio, loadDataset, logMelSpectrogram, matrixRows, meanOverFrames, mfcc, params, recordResult, showFigure, spectrogramFigure } from './lib';
+
+const p = params({ data: 'data.sample', clip: '154', nMfcc: 40, cache: true });`],
+    ['code', `const train = loadDataset(p.data);
+const item = train.items.find((it) => it.id === p.clip) ?? train.items[0];
+const audio = await loadAudio(item.path);
+const hop = { sampleRate: audio.sampleRate, hopLength: FEATURE_DEFAULTS.hopLength };
+console.log(\`\${item.id}.wav (\${item.label}): \${audio.samples.length} samples at \${audio.sampleRate} Hz\`);`],
+    ['md', `## The log-mel spectrogram, then the MFCCs
+
+First the mel spectrogram in decibels: time runs left to right, low frequencies at the bottom. The MFCCs
+are a compact description of each column of it.`],
+    ['code', `const logMel = logMelSpectrogram(audio.samples, audio.sampleRate);
+showFigure(spectrogramFigure(logMel, { ...hop, title: \`log-mel spectrogram, \${item.label}\`, yTitle: 'mel band', colorbarTitle: 'dB' }));`],
+    ['code', `const coefficients = mfcc(audio.samples, audio.sampleRate, { nMfcc: p.nMfcc });
+console.log(\`MFCC matrix: \${coefficients.nRows} coefficients × \${coefficients.nCols} frames\`);
+showFigure(spectrogramFigure(coefficients, { ...hop, title: \`MFCCs, \${item.label}\`, yTitle: 'coefficient' }));`],
+    ['md', `## The tutorial's feature vector: the mean over time
+
+\`np.mean(mfccs.T, axis=0)\`: one value per coefficient, whatever the clip's length. Coefficient 0 is the
+overall level; the next ones describe the broad shape of the spectrum.`],
+    ['code', `const meanVector = meanOverFrames(coefficients);
+showFigure(barFigure(Array.from(meanVector, (_, i) => String(i)), meanVector, { title: \`the \${meanVector.length}-value mean MFCC vector of \${item.id}.wav\`, xTitle: 'coefficient', yTitle: 'mean' }));`],
+    ['md', `## More descriptors, by category (meyda)
+
+MFCCs are one family among many. **meyda** computes the others, framed here exactly like the MFCCs so
+that frame *t* lines up everywhere: loudness and noisiness in the time domain, the shape of the spectrum
+(centroid = its centre of mass, rolloff = the frequency below which 85 % of the energy lies, flatness =
+noise-like vs tonal), perceptual models, and pitch classes (chroma). Any of them can be added to the
+feature vector (\`features: ['mfcc', 'rms', 'spectralCentroid']\`).`],
+    ['code', `const categories = Object.entries(DESCRIPTOR_CATEGORIES);
+const frames = descriptors(audio.samples, audio.sampleRate, categories.flatMap((c) => c[1]).filter((n) => DESCRIPTORS[n].size === 1));
+for (const category of categories.slice(0, 3)) {
+  const curves = category[1].map((name) => ({ name, unit: DESCRIPTORS[name].unit, values: matrixRows(frames[name])[0] }));
+  showFigure(featureCurvesFigure(curves, { ...hop, title: category[0] }));
+}`],
+    ['code', `const chroma = descriptors(audio.samples, audio.sampleRate, ['chroma']).chroma;
+showFigure(spectrogramFigure(chroma, { ...hop, title: 'pitch class (chroma)', yTitle: 'pitch class (C = 0 … B = 11)' }));`],
+    ['md', `## The whole dataset
+
+The tutorial applies its parser to every row of \`train.csv\`; a file that cannot be read is printed and
+skipped. \`extractFeatures\` does the same on worker threads, with progress, and caches each clip's
+vector on disk (keyed by the file's content and the parameters), so running this again is instant.`],
+    ['code', `const features = await extractFeatures(train, { nMfcc: p.nMfcc, cache: p.cache, progress: true });
+console.log(\`\${features.X.length} clips featurized (\${features.stats.computed} computed, \${features.stats.cached} from the cache) in \${features.stats.seconds.toFixed(1)} s; \${features.skipped.length} skipped\`);
+displayTable(features.skipped.map((s) => ({ file: s.file, reason: s.reason })), { caption: 'skipped: unreadable files' });`],
+    ['code', `displayTable(features.X.slice(0, 5).map((row, i) => ({ ID: features.ids[i], ...Object.fromEntries(Array.from(row.subarray(0, 6), (v, k) => [\`mfcc\${k}\`, v])) })), { caption: 'the first rows of X (first 6 of the coefficients)' });
+recordResult({ featurized: features.X.length, skipped: features.skipped.length, skippedFiles: features.skipped.map((s) => s.id), nMfcc: p.nMfcc });`],
+  ],
+
+  '06-train': [
+    ['md', `# 6 · Training the tutorial's network
+
+The tutorial encodes the class names as numbers, one-hot encodes them, and trains a small network on
+the 40-value MFCC vectors:
+
+\`\`\`python
+lb = LabelEncoder()
+y = np_utils.to_categorical(lb.fit_transform(y))
+model = Sequential()
+model.add(Dense(256, input_shape=(40,))); model.add(Activation('relu')); model.add(Dropout(0.5))
+model.add(Dense(256)); model.add(Activation('relu')); model.add(Dropout(0.5))
+model.add(Dense(num_labels)); model.add(Activation('softmax'))
+model.compile(loss='categorical_crossentropy', metrics=['accuracy'], optimizer='adam')
+model.fit(X, y, batch_size=32, epochs=5, validation_data=(val_x, val_y))
+\`\`\`
+
+Here the same steps run on TensorFlow.js. Then, beyond the tutorial: the training curves, the accuracy
+against the baseline of notebook 4, and where the model goes wrong (per class, confusion matrix).`],
+    ['code', `${PARAMS_NOTE}
+import { baselineAccuracy, buildMlp, classificationReport, confusionMatrixFigure, displayTable, extractFeatures, LabelEncoder, labelsForIds, loadDataset, params, predictLabels, recordResult, selectBackend, showFigure, stratifiedSplit, toCategorical, train, trainingCurvesFigure } from './lib';
+
+const p = params({ data: 'data.sample', epochs: 30, batchSize: 32, validationFraction: 0.2, nMfcc: 40, seed: 0 });`],
+    ['md', `The tutorial trains for 5 epochs on 5 435 clips. On the 160 clips of \`data.sample/\` an epoch is
+only 4 batches, so the default here is 30 epochs; \`--param epochs=5\` gives the tutorial's setting.`],
+    ['code', `const backend = await selectBackend();
+const dataset = loadDataset(p.data);
+const features = await extractFeatures(dataset, { nMfcc: p.nMfcc, progress: false });
+const labels = labelsForIds(features.ids, dataset.items);
+console.log(\`\${features.X.length} clips with features (\${features.skipped.length} unreadable, skipped), \${dataset.classes.length} classes\`);`],
+    ['md', `## \`LabelEncoder\` and \`to_categorical\`
+
+Class names become integers in sorted order (scikit-learn's), and each integer a one-hot row.`],
+    ['code', `const encoder = new LabelEncoder().fit(labels);
+const y = toCategorical(encoder.transform(labels), encoder.classes.length);
+displayTable(encoder.classes.map((name, id) => ({ class: name, id, 'one-hot': Array.from(y[labels.indexOf(name)]).join('') })));`],
+    ['md', `## A validation split
+
+The tutorial validates on a separate set; here a stratified, seeded split of the training clips plays
+that role (each class keeps its share on both sides).`],
+    ['code', `const split = stratifiedSplit(labels, { testSize: p.validationFraction, seed: p.seed });
+const xTrain = split.train.map((i) => features.X[i]);
+const yTrain = split.train.map((i) => y[i]);
+const xVal = split.test.map((i) => features.X[i]);
+const yVal = split.test.map((i) => y[i]);
+const valLabels = split.test.map((i) => labels[i]);
+const baseline = baselineAccuracy(split.train.map((i) => labels[i]), valLabels);
+console.log(\`\${xTrain.length} training clips, \${xVal.length} validation clips; baseline (most frequent class) \${(100 * baseline).toFixed(1)} %\`);`],
+    ['md', `## The model and \`fit\`
+
+One line per epoch, in Keras's shape: loss and accuracy on the training batches (with dropout active),
+then on the validation clips.`],
+    ['code', `const model = buildMlp({ inputSize: features.X[0].length, classCount: encoder.classes.length, seed: p.seed });
+model.summary();`],
+    ['code', `const history = await train(model, xTrain, yTrain, { epochs: p.epochs, batchSize: p.batchSize, validationData: [xVal, yVal], seed: p.seed });`],
+    ['code', `showFigure(trainingCurvesFigure(history, { title: \`training curves (\${backend.name} backend)\`, baselineAccuracy: baseline }));`],
+    ['md', `## Against the baseline, class by class
+
+Accuracy alone hides the small classes, so look at precision, recall and F1 per class, and at the
+confusion matrix: row = the true class, column = the prediction. Classes that sound alike (drilling and
+jackhammer, for example) show up off the diagonal.`],
+    ['code', `const predicted = predictLabels(model, xVal, encoder).map((r) => r.label);
+const report = classificationReport(valLabels, predicted, encoder.classes);
+displayTable([{ model: 'MLP (this notebook)', accuracy: report.accuracy }, { model: 'baseline: most frequent class', accuracy: baseline }], { caption: 'validation accuracy' });
+displayTable(report.classes.map((c) => ({ class: c.label, precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })), { caption: 'per class', decimals: 2 });`],
+    ['code', `showFigure(confusionMatrixFigure(report.confusion, encoder.classes, { title: 'confusion matrix (validation clips)' }));
+recordResult({ accuracy: report.accuracy, baselineAccuracy: baseline, epochs: p.epochs, trainClips: xTrain.length, validationClips: xVal.length, backend: backend.name, finalValLoss: history.valLoss[history.valLoss.length - 1] });`],
+  ],
 };
 
 function toSource(text: string): string[] {

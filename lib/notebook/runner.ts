@@ -123,30 +123,70 @@ export interface RunOptions {
   log?: (line: string) => void;
 }
 
-function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string }> {
+function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string; stdout: string }> {
   return new Promise((resolveRun) => {
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => {
+      chunks.push(c);
+      out.push(c);
+    });
     child.stderr.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', (err) => resolveRun({ code: 127, output: String(err) }));
-    child.on('close', (code) => resolveRun({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8') }));
+    child.on('error', (err) => resolveRun({ code: 127, output: String(err), stdout: '' }));
+    child.on('close', (code) => resolveRun({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8'), stdout: Buffer.concat(out).toString('utf8') }));
   });
 }
 
+/** The Python that runs jupyter-nbconvert (from its `#!` line), so execute.py finds nbconvert's modules. */
+export function nbconvertPython(): string {
+  const which = spawnSync('sh', ['-c', 'command -v jupyter-nbconvert'], { encoding: 'utf8' });
+  const path = which.stdout.trim();
+  if (path) {
+    try {
+      const first = readFileSync(path, 'utf8').split('\n', 1)[0];
+      const m = first.match(/^#!\s*(\S+)(?:\s+(\S+))?/);
+      if (m) return m[1].endsWith('/env') && m[2] ? m[2] : m[1];
+    } catch {
+      // not readable: fall back to PATH's python3
+    }
+  }
+  return 'python3';
+}
+
+/** The executor script (nbconvert's ExecutePreprocessor + HTMLExporter, see its docstring for why). */
+export const EXECUTE_SCRIPT = join(__dirname, 'execute.py');
+
+/** What execute.py prints: whether the run got through, and where and why it stopped. */
+export interface ExecutionVerdict {
+  ok: boolean;
+  /** 1-based index among the code cells of the failing cell. */
+  cell: number | null;
+  /** Its first non-blank source line. */
+  source: string | null;
+  /** What the failing cell printed on stderr (tslab's compile or runtime error), or the exception. */
+  message: string | null;
+}
+
+/** The last JSON line of execute.py's stdout, or undefined when it printed none (it crashed). */
+export function parseVerdict(stdout: string): ExecutionVerdict | undefined {
+  const line = stdout.trim().split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line) as ExecutionVerdict;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Why nbconvert stopped, from its output: for a failing cell, the cell's first source line and the error
- * lines tslab printed (`ReferenceError: x is not defined`, `file.ts 3:5 - …` compile errors); otherwise
- * the last line (timeout, dead kernel).
+ * The useful lines of an error a cell printed: TypeScript diagnostics (`file.ts 3:5 - …`) and
+ * `SomethingError: …` lines, at most three; else the first line.
  */
-export function nbconvertFailure(output: string): string {
-  const marker = output.indexOf('An error occurred while executing the following cell:');
-  if (marker < 0) return lastLine(output);
-  const block = output.slice(marker).split('\n');
-  const source = block.slice(2).find((l) => l.trim() && !/^-+$/.test(l.trim())) ?? '';
-  const errors = block.filter((l) => /^\s*([A-Za-z]*Error\b|[^\s].*\s\d+:\d+ - )/.test(l) && !l.includes('CellExecutionError')).map((l) => l.trim());
-  const what = errors.length ? errors.slice(0, 3).join('; ') : lastLine(output);
-  return `cell "${source.trim().slice(0, 80)}": ${what}`;
+export function errorSummary(message: string): string {
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const useful = lines.filter((l) => /^([A-Za-z]*Error\b|unexpected error:)|\s\d+:\d+ - /.test(l));
+  return (useful.length ? useful.slice(0, 3) : lines.slice(0, 1)).join('; ') || 'failed without a message';
 }
 
 /** The last meaningful line of nbconvert's output (the exception it died of). */
@@ -174,48 +214,35 @@ export async function runNotebook(file: string, outDir: string, options: RunOpti
     [NOTEBOOK_ENV]: name,
   };
   const timeout = options.cellTimeoutSeconds ?? 1800;
-  const executeArgs = (allowErrors: boolean) => [
-    '--to', 'notebook', '--execute',
-    ...(allowErrors ? ['--allow-errors'] : []),
-    `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
-    `--ExecutePreprocessor.timeout=${timeout}`,
-    '--ExecutePreprocessor.startup_timeout=180',
-    '--output-dir', outDir, '--output', name,
-    file,
-  ];
   const ipynbPath = join(outDir, `${name}.ipynb`);
+  const htmlPath = join(outDir, `${name}.html`);
   rmSync(ipynbPath, { force: true });
+  rmSync(htmlPath, { force: true });
   const started = Date.now();
-  // tslab reports a failing cell only through the reply's status (its message goes to stderr, there is no
-  // `error` output), so only a run without --allow-errors notices it: nbconvert then stops and writes
-  // nothing. A failing notebook is therefore run a second time with --allow-errors, so its report shows
-  // where and why it failed.
-  const exec = await runProcess('jupyter-nbconvert', executeArgs(false), env, PROJECT_ROOT);
+  const exec = await runProcess(
+    nbconvertPython(),
+    [EXECUTE_SCRIPT, file, outDir, name, KERNEL_NAME, String(timeout), PROJECT_ROOT, TEMPLATES_DIR],
+    env,
+    PROJECT_ROOT,
+  );
   const seconds = (Date.now() - started) / 1000;
   const result: NotebookResult = { name, ok: false, seconds, results: {} };
-  let log = exec.output;
-  if (exec.code !== 0) {
-    result.error = nbconvertFailure(exec.output);
-    const again = await runProcess('jupyter-nbconvert', executeArgs(true), env, PROJECT_ROOT);
-    log += `\n--- second run with --allow-errors, for the report ---\n${again.output}`;
+  const log = exec.output;
+  const verdict = parseVerdict(exec.stdout);
+  if (!verdict) {
+    result.error = `the executor stopped: ${lastLine(exec.output)}`;
+  } else if (!verdict.ok) {
+    const where = verdict.cell ? `cell ${verdict.cell} ("${(verdict.source ?? '').trim().slice(0, 60)}")` : 'execution';
+    result.error = `${where}: ${errorSummary(verdict.message ?? '')}`;
   }
   if (existsSync(ipynbPath)) {
     result.ipynb = `${name}.ipynb`;
-    // Kernels that do send `error` outputs (and any that --allow-errors let through) are caught here too.
+    // Kernels that do send `error` outputs are caught here too.
     const cellError = firstCellError(JSON.parse(readFileSync(ipynbPath, 'utf8')));
     if (cellError && !result.error) result.error = `cell ${cellError.cell}: ${cellError.ename}: ${cellError.evalue}`;
-    const html = await runProcess(
-      'jupyter-nbconvert',
-      ['--to', 'html', '--template', 'soundlab', `--TemplateExporter.extra_template_basedirs=${TEMPLATES_DIR}`, '--output-dir', outDir, ipynbPath],
-      env,
-      PROJECT_ROOT,
-    );
-    log += html.output;
-    if (html.code === 0 && existsSync(join(outDir, `${name}.html`))) result.html = `${name}.html`;
-    else result.error = result.error ?? `HTML export failed: ${lastLine(html.output)}`;
-  } else {
-    result.error = result.error ?? `no executed notebook written: ${lastLine(exec.output)}`;
   }
+  if (existsSync(htmlPath)) result.html = `${name}.html`;
+  else result.error = result.error ?? 'no HTML report written';
   result.ok = !result.error;
   writeFileSync(join(logsDir, `${name}.log`), log);
   const recorded = resultsFile(resultsDir, name);

@@ -1,6 +1,6 @@
 // Executes every notebook on data.sample/ through Jupyter (a cell error fails), then opens each report in Chromium.
 // One file on purpose: the browser checks need the reports the first part writes, and vitest runs files in parallel.
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,35 @@ const EXPECTED: Record<string, { figures: number; audio: number }> = {
 };
 
 const describeJupyter = HAVE_JUPYTER ? describe : describe.skip;
+
+/** A notebook for the soundlab kernel with these code cells. */
+function notebookJson(cells: string[]): string {
+  return JSON.stringify({
+    cells: cells.map((source, i) => ({ cell_type: 'code', execution_count: null, id: `c${i}`, metadata: {}, outputs: [], source })),
+    metadata: { kernelspec: { name: 'soundlab-ts', display_name: 'TypeScript (soundlab)', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}
+
+describeJupyter('a failing cell', () => {
+  it('fails its notebook, names the cell and what it printed, and still writes the report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soundlab-failing-'));
+    mkdirSync(join(dir, 'notebooks'));
+    writeFileSync(join(dir, 'notebooks', '01-type-error.ipynb'), notebookJson(['console.log("fine");', "const n: number = 'four';", 'console.log("never");']));
+    writeFileSync(join(dir, 'notebooks', '02-throws.ipynb'), notebookJson(['console.log("fine");', "throw new RangeError('boom at run time');"]));
+    const run = await runNotebooks({ notebooksDir: join(dir, 'notebooks'), outDir: join(dir, 'reports'), log: () => undefined });
+    expect(run.ok).toBe(false);
+    const [typeError, thrown] = run.notebooks;
+    expect(typeError.ok).toBe(false);
+    expect(typeError.error).toMatch(/^cell 2 .*Type 'string' is not assignable to type 'number'/);
+    expect(thrown.ok).toBe(false);
+    expect(thrown.error).toMatch(/^cell 2 .*RangeError: boom at run time/);
+    for (const nb of run.notebooks) expect(existsSync(join(dir, 'reports', `${nb.name}.html`))).toBe(true);
+    expect(readFileSync(join(dir, 'reports', '02-throws.html'), 'utf8')).toContain('boom at run time');
+    expect(readFileSync(join(dir, 'reports', 'index.html'), 'utf8')).toContain('failed');
+  }, 300_000);
+});
 
 describeJupyter('the notebooks, executed on data.sample/', () => {
   let summary: RunSummary;

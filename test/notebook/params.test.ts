@@ -16,6 +16,8 @@ import {
   reportsIndexHtml,
   selectNotebooks,
   NotebookRunError,
+  errorSummary,
+  parseVerdict,
 } from '../../lib/notebook';
 
 describe('params', () => {
@@ -126,5 +128,19 @@ describe('reportsIndexHtml', () => {
     expect(html).toContain('cell 3: Error: &lt;boom&gt;');
     expect(html).toContain('3.3 s');
     expect(html).not.toMatch(/<script|https?:\/\//);
+  });
+});
+
+describe('execute.py verdicts', () => {
+  it('reads the last JSON line, ignoring other output; undefined when there is none', () => {
+    expect(parseVerdict('noise\n{"ok": false, "cell": 3, "source": "x", "message": "m"}\n')).toEqual({ ok: false, cell: 3, source: 'x', message: 'm' });
+    expect(parseVerdict('Traceback (most recent call last):\n  ...')).toBeUndefined();
+  });
+
+  it('keeps the diagnostic and error lines of what a cell printed', () => {
+    const printed = 'evalmachine.<anonymous>:3\n    throw x;\n    ^\n\nRangeError: boom\n    at evalmachine.<anonymous>:3:7';
+    expect(errorSummary(printed)).toBe('RangeError: boom');
+    expect(errorSummary("1:7 - Type 'string' is not assignable to type 'number'.")).toBe("1:7 - Type 'string' is not assignable to type 'number'.");
+    expect(errorSummary('')).toBe('failed without a message');
   });
 });
