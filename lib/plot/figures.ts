@@ -162,8 +162,10 @@ export interface HeatmapOptions {
   x?: readonly (number | string)[];
   /** Row coordinates or labels (default 0, 1, …). */
   y?: readonly (number | string)[];
-  /** Plotly colour scale name (default 'Viridis'). */
-  colorscale?: string;
+  /** Plotly colour scale: a name such as 'Viridis', or [position, colour] stops (default 'Viridis'). */
+  colorscale?: string | [number, string][];
+  /** Reverse the colour scale (plotly's 'Blues' runs dark to light). */
+  reverseScale?: boolean;
   /** Colour bar title (e.g. 'dB'). */
   colorbarTitle?: string;
   /** Write each cell's value on it (for small matrices such as a confusion matrix). */
@@ -182,6 +184,7 @@ export function heatmapFigure(matrix: readonly Numbers[], options: HeatmapOption
     type: 'heatmap',
     z,
     colorscale: options.colorscale ?? 'Viridis',
+    reversescale: options.reverseScale ?? false,
     colorbar: options.colorbarTitle ? { title: { text: options.colorbarTitle } } : {},
   };
   if (options.x) trace.x = [...options.x];
@@ -199,6 +202,15 @@ export function heatmapFigure(matrix: readonly Numbers[], options: HeatmapOption
     }),
   };
 }
+
+/** matplotlib's 'magma' (librosa's specshow default), which plotly has no name for: five of its stops. */
+export const MAGMA: [number, string][] = [
+  [0, '#000004'],
+  [0.25, '#51127c'],
+  [0.5, '#b73779'],
+  [0.75, '#fc8961'],
+  [1, '#fcfdbf'],
+];
 
 /** A row-major matrix as lib/features returns it: `data[i * nCols + t]` is row i, column t. */
 export interface MatrixLike {
@@ -243,7 +255,7 @@ export function spectrogramFigure(
     xTitle: 'time (s)',
     yTitle: options.yTitle,
     colorbarTitle: options.colorbarTitle,
-    colorscale: 'Magma',
+    colorscale: MAGMA,
   });
 }
 
@@ -286,6 +298,7 @@ export function confusionMatrixFigure(matrix: readonly Numbers[], classes: reado
     xTitle: 'predicted class',
     yTitle: 'true class',
     colorscale: 'Blues',
+    reverseScale: true,
     annotate: true,
     rowsTopDown: true,
   });
