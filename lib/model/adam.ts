@@ -23,8 +23,9 @@ export class HostAdam {
   readonly settings: AdamSettings;
   /** Updates applied so far (t in the bias corrections). */
   iterations = 0;
-  private m: Float32Array[] = [];
-  private v: Float32Array[] = [];
+  /** First and second moments per weight tensor (shared with FastMlpTrainer, which updates them too). */
+  m: Float32Array[] = [];
+  v: Float32Array[] = [];
   private w: Float32Array[] = [];
   private synced: tf.Variable[] = [];
 
@@ -80,7 +81,7 @@ export class HostAdam {
         w[i] -= (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
       }
       // A copy: some backends (cpu) keep the array they are given, and w changes again next step.
-      variables[k].assign(tf.tensor(w.slice(), variables[k].shape, 'float32'));
+      tf.tidy(() => variables[k].assign(tf.tensor(w.slice(), variables[k].shape, 'float32')));
     }
   }
 }

@@ -4,6 +4,7 @@ import { mulberry32, deriveSeed } from '../data/random';
 import { TRAIN_DEFAULTS } from '../defaults';
 import { HostAdam } from './adam';
 import { DropoutMaskStream, useSeededDropout } from './dropout';
+import { FastMlpTrainer, planFastMlp } from './fast-mlp';
 
 /** Rows of features: a [samples, ...] tensor, or one Float32Array / number[] per sample (flat rows). */
 export type Features = tf.Tensor | ReadonlyArray<Float32Array | readonly number[]>;
@@ -46,6 +47,11 @@ export interface TrainOptions {
   verbose?: 0 | 1;
   /** Where epoch lines go (default console.log). */
   log?: (line: string) => void;
+  /**
+   * Use the direct-kernel step for plain Dense/ReLU/Dropout/softmax stacks with Adam (default true; see
+   * lib/model/fast-mlp.ts). `false` forces the general autodiff step (for comparisons).
+   */
+  fastPath?: boolean;
 }
 
 /** Per-epoch record, like Keras's `History.history` (val arrays are empty without validation). */
@@ -184,7 +190,18 @@ export async function train(model: tf.LayersModel, X: Features, y: Targets, opts
   const adam = hostAdamFor(optimizer);
   adam?.sync(variables);
   const shuffleRng = mulberry32(deriveSeed(seed, 'shuffle'));
-  const restoreDropout = useSeededDropout(model, new DropoutMaskStream(deriveSeed(seed, 'dropout')));
+  const masks = new DropoutMaskStream(deriveSeed(seed, 'dropout'));
+  const restoreDropout = useSeededDropout(model, masks);
+  const plan = adam && opts.fastPath !== false ? planFastMlp(model, (internals as { loss?: unknown }).loss) : null;
+  const fast = plan && adam ? new FastMlpTrainer(plan, adam.settings, adam) : null;
+  // The fast step reads rows and labels from the host: one copy of each for the whole run.
+  const xHost = fast ? (xAll.dataSync() as Float32Array) : null;
+  let labelsHost: Int32Array | null = null;
+  if (fast) {
+    const ids = tf.argMax(yAll, -1);
+    labelsHost = ids.dataSync() as Int32Array;
+    ids.dispose();
+  }
   const history: History = { epoch: [], loss: [], acc: [], valLoss: [], valAcc: [], seconds: [] };
   const featureShape = xAll.shape.slice(1);
   const classes = yAll.shape[1] ?? 1;
@@ -204,43 +221,64 @@ export async function train(model: tf.LayersModel, X: Features, y: Targets, opts
           order[j] = t;
         }
       }
-      // One gather per epoch; batches are then contiguous slices (one kernel each, no per-batch upload).
-      const [xs, ys, labels] = tf.tidy(() => {
-        const idx = tf.tensor1d(order, 'int32');
-        const ysEpoch = tf.gather(yAll, idx);
-        return [tf.gather(xAll, idx), ysEpoch, tf.argMax(ysEpoch, -1)];
-      });
-      const sums: tf.Tensor[] = [];
-      for (let start = 0; start < n; start += batchSize) {
-        const size = Math.min(batchSize, n - start);
-        const pair = tf.tidy(() => {
-          const xb = tf.slice(xs, [start, ...featureShape.map(() => 0)], [size, ...featureShape]);
-          const yb = tf.slice(ys, [start, 0], [size, classes]);
-          let kept: tf.Tensor | null = null;
-          const { value, grads } = tf.variableGrads(() => {
-            const pred = model.apply(xb, { training: true }) as tf.Tensor;
-            // variableGrads disposes what its function made; keep the predictions for the accuracy.
-            kept = tf.keep(pred);
-            let loss = tf.mean(lossFn(yb, pred)) as tf.Scalar;
-            for (const r of internals.calculateLosses?.() ?? []) loss = tf.add(loss, r);
-            return loss;
-          }, variables);
-          const pred = kept as unknown as tf.Tensor;
-          if (adam) adam.apply(variables, variables.map((v) => grads[v.name]));
-          else optimizer.applyGradients(grads);
-          const correct = tf.sum(tf.cast(tf.equal(tf.argMax(pred, -1), tf.slice(labels, [start], [size])), 'float32'));
-          pred.dispose();
-          return tf.stack([tf.mul(value, size), correct]);
+      let lossSum = 0;
+      let correct = 0;
+      if (fast && xHost && labelsHost) {
+        const width = xHost.length / n;
+        const xEpoch = new Float32Array(xHost.length);
+        const labelsEpoch = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          xEpoch.set(xHost.subarray(order[i] * width, (order[i] + 1) * width), i * width);
+          labelsEpoch[i] = labelsHost[order[i]];
+        }
+        for (let start = 0; start < n; start += batchSize) {
+          const size = Math.min(batchSize, n - start);
+          const r = fast.step(xEpoch.subarray(start * width, (start + size) * width), labelsEpoch.subarray(start, start + size), size, masks);
+          lossSum += r.lossSum;
+          correct += r.correct;
+        }
+        fast.syncToModel();
+      } else {
+        // One gather per epoch; batches are then contiguous slices (one kernel each, no per-batch upload).
+        const [xs, ys, labels] = tf.tidy(() => {
+          const idx = tf.tensor1d(order, 'int32');
+          const ysEpoch = tf.gather(yAll, idx);
+          return [tf.gather(xAll, idx), ysEpoch, tf.argMax(ysEpoch, -1)];
         });
-        sums.push(pair);
+        const sums: tf.Tensor[] = [];
+        for (let start = 0; start < n; start += batchSize) {
+          const size = Math.min(batchSize, n - start);
+          const pair = tf.tidy(() => {
+            const xb = tf.slice(xs, [start, ...featureShape.map(() => 0)], [size, ...featureShape]);
+            const yb = tf.slice(ys, [start, 0], [size, classes]);
+            let kept: tf.Tensor | null = null;
+            const { value, grads } = tf.variableGrads(() => {
+              const pred = model.apply(xb, { training: true }) as tf.Tensor;
+              // variableGrads disposes what its function made; keep the predictions for the accuracy.
+              kept = tf.keep(pred);
+              let loss = tf.mean(lossFn(yb, pred)) as tf.Scalar;
+              for (const r of internals.calculateLosses?.() ?? []) loss = tf.add(loss, r);
+              return loss;
+            }, variables);
+            const pred = kept as unknown as tf.Tensor;
+            if (adam) adam.apply(variables, variables.map((v) => grads[v.name]));
+            else optimizer.applyGradients(grads);
+            const correct = tf.sum(tf.cast(tf.equal(tf.argMax(pred, -1), tf.slice(labels, [start], [size])), 'float32'));
+            pred.dispose();
+            return tf.stack([tf.mul(value, size), correct]);
+          });
+          sums.push(pair);
+        }
+        const epochTotals = tf.tidy(() => tf.addN(sums));
+        tf.dispose([...sums, xs, ys, labels]);
+        // The only device→host read of the epoch's training figures.
+        const totals = await epochTotals.data();
+        epochTotals.dispose();
+        [lossSum, correct] = [totals[0], totals[1]];
       }
-      const epochTotals = tf.tidy(() => tf.addN(sums));
-      tf.dispose([...sums, xs, ys, labels]);
       const valTensor = xVal && yVal ? evaluateTensors(model, internals, lossFn, xVal, yVal) : null;
-      // The only device→host reads of the epoch.
-      const [lossSum, correct] = await epochTotals.data();
       const val = valTensor ? await valTensor.data() : null;
-      tf.dispose([epochTotals, ...(valTensor ? [valTensor] : [])]);
+      valTensor?.dispose();
       const logs: EpochLogs = { loss: lossSum / n, acc: correct / n };
       if (val) {
         logs.val_loss = val[0];

@@ -57,6 +57,23 @@ describe('train', () => {
     tf.dispose([xt, yt]);
   });
 
+  it('the direct-kernel step (fast path) computes what the autodiff step computes, dropout included', async () => {
+    const { X, y } = problem(256, 6);
+    const run = async (fastPath: boolean) => {
+      const m = buildMlp({ inputSize: 16, classCount: 4, hiddenUnits: [48, 24], seed: 3 });
+      const h = await train(m, X, y, { epochs: 3, seed: 11, verbose: 0, fastPath });
+      return { h, w: await weightsOf(m) };
+    };
+    const fast = await run(true);
+    const slow = await run(false);
+    let maxDiff = 0;
+    fast.w.forEach((w, i) => w.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - slow.w[i][j])))));
+    // Same masks, same shuffles, same Adam: only float rounding differs.
+    expect(maxDiff).toBeLessThan(1e-4);
+    fast.h.loss.forEach((l, i) => expect(l).toBeCloseTo(slow.h.loss[i], 4));
+    expect(fast.h.acc).toEqual(slow.h.acc);
+  });
+
   it('same seed → same history and weights; another seed → different', async () => {
     const { X, y } = problem(300, 2);
     const run = async (seed: number) => {
