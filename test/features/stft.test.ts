@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachPowerFrame, FeatureError, frameCount, frameSignal, hannWindow, powerSpectrogram, rfft } from '../../lib/features';
+import { forEachPowerFrame, FeatureError, frameCount, frameSignal, hannWindow, powerSpectrogram, PowerFrames, rfft } from '../../lib/features';
 
 function naiveDft(x: ArrayLike<number>): { re: number[]; im: number[] } {
   const n = x.length;
@@ -116,5 +116,18 @@ describe('powerSpectrogram', () => {
     });
     expect(n).toBe(S.nCols);
     expect(seen).toBe(S.nCols);
+  });
+
+  it('PowerFrames computes any frame on demand, equal to |rfft(window · frame)|²', () => {
+    const x = Float32Array.from({ length: 5000 }, (_, i) => Math.sin(i * 0.021) * Math.cos(i * 0.0007));
+    const frames = new PowerFrames(x);
+    expect(frames.nFrames).toBe(frameCount(5000));
+    expect(frames.nBins).toBe(1025);
+    const w = hannWindow(2048);
+    for (const t of [frames.nFrames - 1, 0, 4]) {
+      const X = rfft(Array.from(frameSignal(x)[t], (v, i) => v * w[i]));
+      const p = frames.frame(t);
+      for (const k of [0, 1, 17, 512, 1023, 1024]) expect(p[k]).toBeCloseTo(X[2 * k] ** 2 + X[2 * k + 1] ** 2, 6);
+    }
   });
 });
