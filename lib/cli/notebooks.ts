@@ -1,5 +1,6 @@
 // `soundlab notebooks`: execute the tutorial notebooks and write the HTML reports and their index.
 import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
 import { JupyterMissingError, paramsToEnv, runNotebooks } from '../notebook';
 
 function collect(value: string, previous: string[]): string[] {
@@ -15,9 +16,13 @@ export function register(program: Command): void {
     .option('--out <dir>', 'where reports go (default: reports/ in the project)')
     .option('--notebooks <dir>', 'folder with the NN-name.ipynb notebooks (default: notebooks/ in the project)')
     .option('--timeout <seconds>', 'per-cell timeout in seconds', '1800')
-    .action(async (opts: { param: string[]; only?: string; out?: string; notebooks?: string; timeout: string }) => {
+    .option('--jobs <n>', 'notebooks executed at the same time, each with its own kernel (default: 2, or 1 on a single core)')
+    .action(async (opts: { param: string[]; only?: string; out?: string; notebooks?: string; timeout: string; jobs?: string }) => {
       const timeout = Number(opts.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout: '${opts.timeout}' is not a positive number of seconds`);
+      // Two at a time by default: compiling lib/ in each new kernel is single-threaded, so a second core helps.
+      const jobs = opts.jobs === undefined ? Math.min(2, availableParallelism()) : Number(opts.jobs);
+      if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs: '${opts.jobs}' is not a positive whole number`);
       let summary;
       try {
         summary = await runNotebooks({
@@ -26,6 +31,7 @@ export function register(program: Command): void {
           only: opts.only ? opts.only.split(',') : undefined,
           env: paramsToEnv(opts.param),
           cellTimeoutSeconds: timeout,
+          jobs,
         });
       } catch (err) {
         if (err instanceof JupyterMissingError) {

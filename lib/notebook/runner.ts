@@ -119,6 +119,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Per-cell timeout in seconds (default 1800: featurizing the real UrbanSound8K takes a while). */
   cellTimeoutSeconds?: number;
+  /** Notebooks run at the same time (default 1: in order, one kernel at a time). */
+  jobs?: number;
   /** Progress lines (default console.log). */
   log?: (line: string) => void;
 }
@@ -277,14 +279,23 @@ export async function runNotebooks(options: RunOptions = {}): Promise<RunSummary
   mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const results: NotebookResult[] = [];
-  for (const [i, file] of files.entries()) {
-    const name = basename(file, '.ipynb');
-    log(`[${i + 1}/${files.length}] ${name} …`);
-    const result = await runNotebook(file, outDir, options);
-    results.push(result);
-    const where = result.html ? ` → ${join(outDir, result.html)}` : '';
-    log(`[${i + 1}/${files.length}] ${name} ${result.ok ? 'ok' : 'FAILED'} in ${result.seconds.toFixed(1)} s${where}${result.error ? `\n      ${result.error}` : ''}`);
-  }
+  const slots: NotebookResult[] = new Array(files.length);
+  let next = 0;
+  // Notebooks are independent (each has its own kernel and results file), so `jobs` of them may run at once.
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const name = basename(files[i], '.ipynb');
+      log(`[${i + 1}/${files.length}] ${name} …`);
+      const result = await runNotebook(files[i], outDir, options);
+      slots[i] = result;
+      const where = result.html ? ` → ${join(outDir, result.html)}` : '';
+      log(`[${i + 1}/${files.length}] ${name} ${result.ok ? 'ok' : 'FAILED'} in ${result.seconds.toFixed(1)} s${where}${result.error ? `\n      ${result.error}` : ''}`);
+    }
+  };
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
+  await Promise.all(Array.from({ length: jobs }, worker));
+  results.push(...slots);
   const summary: RunSummary = {
     outDir,
     indexHtml: join(outDir, 'index.html'),

@@ -58,7 +58,7 @@ describeJupyter('the notebooks, executed on data.sample/', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'soundlab-reports-'));
 
   beforeAll(async () => {
-    summary = await runNotebooks({ outDir, env: { SOUNDLAB_PARAM_DATA: join(PROJECT_ROOT, 'data.sample') }, log: (l) => console.log(l) });
+    summary = await runNotebooks({ outDir, env: { SOUNDLAB_PARAM_DATA: join(PROJECT_ROOT, 'data.sample') }, jobs: 2, log: (l) => console.log(l) });
   }, 1_200_000);
 
   it('runs every notebook in notebooks/ without a cell error', () => {
