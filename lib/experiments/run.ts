@@ -215,14 +215,19 @@ export interface RunResult {
   /** One per test clip: true and predicted class, probability of the prediction. */
   predictions: { id: string; path: string; label: string; predicted: string; probability: number }[];
   history?: History;
+  /** With `keepModel`: the trained network (the caller disposes it) and how its inputs are prepared. */
+  network?: tf.LayersModel;
+  inputs?: { scaler: InputScaler; shape: number[] };
 }
 
 /** Options of runSplit besides the parameters. */
 export interface RunSplitOptions {
   /** Epoch lines etc. (default: none). */
   log?: (line: string) => void;
-  /** Featurizer options for augmented copies' sources are not needed; this only names the split in errors. */
+  /** Names the split in errors. */
   label?: string;
+  /** Return the trained model (and its input scaling) instead of disposing it, e.g. to save it. */
+  keepModel?: boolean;
 }
 
 function macroF1Of(report: ClassificationReport): number {
@@ -297,36 +302,11 @@ export async function runSplit(
   let testRows: Float32Array[] = testIdx.map((i) => table.rows[i] as Float32Array);
   const testShapes: number[][] = testIdx.map((i) => table.shapes[i] as number[]);
 
-  let model: tf.LayersModel;
-  let inputShape: number[];
-  if (params.model === 'mlp') {
-    const s = fitStandardizer(trainRows);
-    trainRows = standardize(trainRows, s);
-    testRows = standardize(testRows, s);
-    inputShape = [trainRows[0].length];
-    model = buildMlp({ inputSize: inputShape[0], classCount: classes.length, hiddenUnits: params.hiddenUnits, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed });
-  } else if (params.model === 'cnn') {
-    const s = fitChannelStandardizer(trainRows, 1, () => 0);
-    trainRows = applyChannelStandardizer(trainRows, s, () => 0);
-    testRows = applyChannelStandardizer(testRows, s, () => 0);
-    inputShape = [params.nMels, params.frames, 1];
-    model = buildCnn({
-      classCount: classes.length, nMels: params.nMels, frames: params.frames, filters: params.cnnFilters, denseUnits: params.denseUnits,
-      padding: params.cnnPadding, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed,
-    });
-  } else {
-    // MFCC matrices are nMfcc × (their own frame count): standardise per coefficient, then pad/crop.
-    const nMfcc = params.nMfcc;
-    const toSeq = (rows: Float32Array[], shapes: number[][]) => rows.map((r, k) => mfccSequence(r, nMfcc, shapes[k][1], params.frames, 0));
-    const channel = (shape: number[]) => (k: number) => Math.floor(k / shape[1]);
-    const s = fitRowsStandardizer(trainRows, nMfcc, (k) => channel(trainShapes[k]));
-    const norm = (rows: Float32Array[], shapes: number[][]) => rows.map((r, k) => applyChannelStandardizer([r], s, channel(shapes[k]))[0]);
-    trainRows = toSeq(norm(trainRows, trainShapes), trainShapes);
-    testRows = toSeq(norm(testRows, testShapes), testShapes);
-    inputShape = [params.frames, nMfcc];
-    model = buildRnn({ classCount: classes.length, frames: params.frames, nMfcc, units: params.rnnUnits, cell: params.rnnCell, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed });
-  }
-
+  const scaler = fitInputScaler(params, trainRows, trainShapes);
+  const inputShape = modelInputShape(params);
+  trainRows = applyInputScaler(params, scaler, trainRows, trainShapes);
+  testRows = applyInputScaler(params, scaler, testRows, testShapes);
+  const model = buildModel(params, trainRows[0].length, classes.length);
   const xTrain = stack(trainRows, inputShape);
   const yTrain = stack(toCategorical(encoder.transform(trainY), classes.length), [classes.length]);
   const xTest = stack(testRows, inputShape);
@@ -340,9 +320,72 @@ export async function runSplit(
     const probs = predictProbabilities(model, xTest);
     const predictedIds = probs.map((p) => argMax(p));
     const predicted = encoder.inverseTransform(predictedIds);
-    return finish(predicted, probs.map((p, k) => p[predictedIds[k]]), trainSeconds, augmentedCount, history);
+    const result = finish(predicted, probs.map((p, k) => p[predictedIds[k]]), trainSeconds, augmentedCount, history);
+    if (opts.keepModel) {
+      result.network = model;
+      result.inputs = { scaler, shape: inputShape };
+    }
+    return result;
   } finally {
     tf.dispose([xTrain, yTrain, xTest]);
-    model.dispose();
+    if (!opts.keepModel) model.dispose();
+  }
+}
+
+/**
+ * How a model's input rows are scaled, fitted on training rows only and saved with a model so
+ * prediction scales the same way: per column (MLP vectors, lib/model's Standardizer), one channel
+ * (every cell of a CNN patch) or per MFCC coefficient (RNN frames).
+ */
+export interface InputScaler {
+  kind: 'columns' | 'channel' | 'coefficients';
+  mean: number[];
+  std: number[];
+}
+
+/** Fit the input scaler of `params.model` on training feature rows (as the featurizer gives them, with their shapes). */
+export function fitInputScaler(params: ExperimentParams, rows: readonly Float32Array[], shapes: readonly number[][]): InputScaler {
+  if (params.model === 'mlp') return { kind: 'columns', ...fitStandardizer(rows) };
+  if (params.model === 'cnn') return { kind: 'channel', ...fitChannelStandardizer(rows, 1, () => 0) };
+  if (params.model === 'rnn') return { kind: 'coefficients', ...fitRowsStandardizer(rows, params.nMfcc, (k) => (j: number) => Math.floor(j / shapes[k][1])) };
+  throw new ExperimentError(`model '${params.model}' takes no inputs`);
+}
+
+/**
+ * Feature rows → model input rows: scaled with `scaler`; for the RNN also turned into frames × nMfcc
+ * sequences of `params.frames` frames (pre-padded with zeros = the training mean).
+ */
+export function applyInputScaler(params: ExperimentParams, scaler: InputScaler, rows: readonly Float32Array[], shapes: readonly number[][]): Float32Array[] {
+  if (scaler.kind === 'columns') return standardize(rows, scaler);
+  if (scaler.kind === 'channel') return applyChannelStandardizer(rows, scaler, () => 0);
+  return rows.map((r, k) => {
+    const frames = shapes[k][1];
+    const scaled = applyChannelStandardizer([r], scaler, (j) => Math.floor(j / frames))[0];
+    return mfccSequence(scaled, params.nMfcc, frames, params.frames, 0);
+  });
+}
+
+/** Shape of one input row of the model: [nMfcc] (MLP), [nMels, frames, 1] (CNN), [frames, nMfcc] (RNN). */
+export function modelInputShape(params: ExperimentParams): number[] {
+  if (params.model === 'mlp') return [params.nMfcc];
+  if (params.model === 'cnn') return [params.nMels, params.frames, 1];
+  if (params.model === 'rnn') return [params.frames, params.nMfcc];
+  throw new ExperimentError(`model '${params.model}' takes no inputs`);
+}
+
+/** A fresh, compiled network of `params.model` (seeded), for `classCount` classes. */
+export function buildModel(params: ExperimentParams, inputSize: number, classCount: number): tf.LayersModel {
+  switch (params.model) {
+    case 'mlp':
+      return buildMlp({ inputSize, classCount, hiddenUnits: params.hiddenUnits, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed });
+    case 'cnn':
+      return buildCnn({
+        classCount, nMels: params.nMels, frames: params.frames, filters: params.cnnFilters, denseUnits: params.denseUnits,
+        padding: params.cnnPadding, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed,
+      });
+    case 'rnn':
+      return buildRnn({ classCount, frames: params.frames, nMfcc: params.nMfcc, units: params.rnnUnits, cell: params.rnnCell, dropout: params.dropout, learningRate: params.learningRate, seed: params.seed });
+    default:
+      throw new ExperimentError(`model '${params.model}' has no network`);
   }
 }
