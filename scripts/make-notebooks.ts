@@ -51,7 +51,7 @@ console.log(\`clip \${item.id}: \${item.label}, \${item.path}\`);`],
     ['md', `## What the file says
 
 Before decoding, the header tells the encoding, the channel count and the native sample rate.
-UrbanSound8K mixes them all: 16-bit and 24-bit integers, floats, 8-bit, mono and stereo, 8 kHz to 96 kHz.`],
+UrbanSound8K mixes them: 16-bit and 24-bit integers, floats, 8-bit, mono and stereo, many sample rates.`],
     ['code', `const info = await audioInfo(item.path);
 displayTable([{ encoding: info.encoding, channels: info.channelCount, 'native rate (Hz)': info.sampleRate, frames: info.frameCount, 'duration (s)': info.durationSeconds }]);`],
     ['md', `## \`librosa.load\`: mono, 22 050 Hz
@@ -69,8 +69,8 @@ inside an \`<audio>\` element, so it plays in Jupyter and in the exported report
 
 \`librosa.load(path, sr=None)\` keeps the file's own rate; \`loadAudio(path, { sampleRate: null })\` is the
 same. Resampling to a common rate is what lets every clip give features of the same meaning; for a
-44.1 kHz file it halves the number of samples and drops everything above 11 025 Hz, which these sounds
-barely use. Listen to both: they should sound the same.`],
+44.1 kHz file it halves the number of samples and drops everything above 11 025 Hz, which matters
+little for telling these sounds apart. Listen to both: they should sound nearly the same.`],
     ['code', `const native = await loadAudio(item.path, { sampleRate: null });
 displayTable([
   { version: 'native (sr=None)', 'rate (Hz)': native.sampleRate, samples: native.samples.length, 'duration (s)': native.samples.length / native.sampleRate },
