@@ -67,6 +67,10 @@ export class HostAdam {
     const c2 = 1 - Math.fround(Math.pow(beta2, this.iterations));
     const b1c = 1 - beta1;
     const b2c = 1 - beta2;
+    // lr·(m/c1)/(√(v/c2)+ε) with the two bias corrections folded into per-step constants (one division
+    // and one square root per weight instead of three divisions).
+    const stepSize = learningRate / c1;
+    const invC2 = 1 / c2;
     for (let k = 0; k < variables.length; k++) {
       const g = grads[k].dataSync() as Float32Array;
       const m = this.m[k];
@@ -78,7 +82,7 @@ export class HostAdam {
         const vi = beta2 * v[i] + b2c * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        w[i] -= (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+        w[i] -= (stepSize * mi) / (Math.sqrt(vi * invC2) + epsilon);
       }
       // A copy: some backends (cpu) keep the array they are given, and w changes again next step.
       tf.tidy(() => variables[k].assign(tf.tensor(w.slice(), variables[k].shape, 'float32')));

@@ -257,6 +257,10 @@ export class FastMlpTrainer {
     const c2 = 1 - Math.fround(Math.pow(beta2, t));
     const b1c = 1 - beta1;
     const b2c = 1 - beta2;
+    // lr·(m/c1)/(√(v/c2)+ε) with the two bias corrections folded into per-step constants (one division
+    // and one square root per weight instead of three divisions).
+    const stepSize = learningRate / c1;
+    const invC2 = 1 / c2;
     for (let k = 0; k < this.w.length; k++) {
       const g = grads[k];
       const m = this.m[k];
@@ -268,7 +272,7 @@ export class FastMlpTrainer {
         const vi = beta2 * v[i] + b2c * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        w[i] -= (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+        w[i] -= (stepSize * mi) / (Math.sqrt(vi * invC2) + epsilon);
       }
     }
   }

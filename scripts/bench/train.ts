@@ -40,8 +40,8 @@ async function timeEpochs(epochs: number, runEpoch: () => Promise<void>): Promis
 
 function report(name: string, f: Figures): void {
   console.log(
-    `${name.padEnd(44)} ${f.wall.toFixed(3)} s/epoch wall (${(f.wall / SKLEARN_SECONDS_PER_EPOCH).toFixed(1)}× scikit-learn), ` +
-      `${f.cpu.toFixed(3)} s CPU`,
+    `${name.padEnd(36)} ${f.wall.toFixed(3)} s/epoch wall (${(f.wall / SKLEARN_SECONDS_PER_EPOCH).toFixed(1)}× scikit-learn), ` +
+      `${f.cpu.toFixed(3)} s CPU (${(f.cpu / SKLEARN_SECONDS_PER_EPOCH).toFixed(1)}×)`,
   );
 }
 
@@ -73,7 +73,11 @@ export async function run(): Promise<void> {
   const ours = await timeEpochs(epochs, async () => {
     await train(m2, X, y, { epochs: 1, batchSize: 32, seed: seed++, verbose: 0 });
   });
-  report('soundlab train()', ours);
+  report('soundlab train() (direct-kernel step)', ours);
+  const m3 = fresh();
+  report('soundlab train(), autodiff step', await timeEpochs(Math.min(epochs, 3), async () => {
+    await train(m3, X, y, { epochs: 1, batchSize: 32, seed: seed++, verbose: 0, fastPath: false });
+  }));
   const loadavg = require('node:os').loadavg()[0] as number;
   console.log(`(1-minute load average during the run: ${loadavg.toFixed(1)} on ${require('node:os').cpus().length} cores; wall figures inflate under load, CPU figures less so)`);
   tf.dispose([X, ids, y]);
