@@ -348,21 +348,30 @@ function toSource(text: string): string[] {
   return lines.map((l, i) => (i < lines.length - 1 ? `${l}\n` : l));
 }
 
-for (const [name, cells] of Object.entries(NOTEBOOKS)) {
-  const notebook = {
-    cells: cells.map(([kind, text], i) =>
-      kind === 'md'
-        ? { cell_type: 'markdown', id: `${name.slice(0, 2)}-${i}`, metadata: {}, source: toSource(text) }
-        : { cell_type: 'code', execution_count: null, id: `${name.slice(0, 2)}-${i}`, metadata: {}, outputs: [], source: toSource(text) },
-    ),
-    metadata: {
-      kernelspec: { display_name: 'TypeScript (soundlab)', language: 'typescript', name: KERNEL_NAME },
-      language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
-    },
-    nbformat: 4,
-    nbformat_minor: 5,
-  };
-  const file = join(__dirname, '..', 'notebooks', `${name}.ipynb`);
-  writeFileSync(file, JSON.stringify(notebook, null, 1) + '\n');
-  console.log(`wrote ${file}`);
+/** Each notebook's file name and its JSON text, as committed in notebooks/. */
+export function buildNotebooks(): { file: string; text: string }[] {
+  return Object.entries(NOTEBOOKS).map(([name, cells]) => {
+    const notebook = {
+      cells: cells.map(([kind, text], i) =>
+        kind === 'md'
+          ? { cell_type: 'markdown', id: `${name.slice(0, 2)}-${i}`, metadata: {}, source: toSource(text) }
+          : { cell_type: 'code', execution_count: null, id: `${name.slice(0, 2)}-${i}`, metadata: {}, outputs: [], source: toSource(text) },
+      ),
+      metadata: {
+        kernelspec: { display_name: 'TypeScript (soundlab)', language: 'typescript', name: KERNEL_NAME },
+        language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
+      },
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
+    return { file: `${name}.ipynb`, text: JSON.stringify(notebook, null, 1) + '\n' };
+  });
+}
+
+if (require.main === module) {
+  for (const { file, text } of buildNotebooks()) {
+    const path = join(__dirname, '..', 'notebooks', file);
+    writeFileSync(path, text);
+    console.log(`wrote ${path}`);
+  }
 }
