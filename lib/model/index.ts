@@ -1,4 +1,4 @@
-// Models: backend choice, labels, the tutorial's MLP, training, evaluation, splits, saving and predicting.
+// Models: backend choice, labels, the tutorial's MLP (and the CNN / RNN builders), training, evaluation, splits, saving and predicting.
 export * from './backend';
 export * from './labels';
 export * from './mlp';
@@ -11,3 +11,5 @@ export * from './save';
 export * from './predict';
 export * from './scaler';
 export * from './adam';
+export * from './cnn';
+export * from './rnn';
