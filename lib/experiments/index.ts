@@ -5,3 +5,4 @@ export * from './compare';
 export * from './sweep';
 export * from './report';
 export * from './errors';
+export * from './train-command';
