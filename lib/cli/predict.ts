@@ -2,10 +2,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/dataset';
 import { extractFeatures, type ExtractOptions } from '../features/extract';
+import { savedModelInputs } from '../experiments/train-command';
 import { selectBackend } from '../model/backend';
-import { predictLabels } from '../model/predict';
+import { argMax, predictLabels } from '../model/predict';
 import { loadModelDir, type SavedModel } from '../model/save';
 import { standardize } from '../model/scaler';
 
@@ -47,16 +49,33 @@ export async function predictClips(
   clips: readonly { id: string; path: string }[],
   opts: { workers?: number; cache?: boolean } = {},
 ): Promise<{ predictions: Prediction[]; skipped: { file: string; reason: string }[] }> {
-  const { kind, sampleRate, nMfcc } = saved.features;
+  const { kind, sampleRate, nMfcc, nMels, frames } = saved.features;
   const extracted = await extractFeatures(clips, {
     kind: kind as ExtractOptions['kind'],
     sampleRate,
     ...(nMfcc !== undefined ? { nMfcc } : {}),
+    ...(typeof nMels === 'number' ? { nMels } : {}),
+    ...(typeof frames === 'number' ? { frames } : {}),
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     cache: opts.cache ?? true,
   });
-  const X = saved.standardizer ? standardize(extracted.X, saved.standardizer) : extracted.X;
-  const labels = X.length ? predictLabels(saved.model, X, saved.encoder) : [];
+  let labels: { label: string; probability: number }[];
+  // A CNN / RNN saved by lib/experiments carries its own input scaling and shape.
+  const networkInputs = extracted.X.length ? savedModelInputs(saved.features, extracted.X, extracted.shapes) : null;
+  if (networkInputs) {
+    const probs = saved.model.predict(networkInputs) as tf.Tensor;
+    const flat = probs.dataSync() as Float32Array;
+    const width = probs.shape[1] as number;
+    tf.dispose([probs, networkInputs]);
+    labels = extracted.X.map((_, i) => {
+      const p = flat.subarray(i * width, (i + 1) * width);
+      const id = argMax(p);
+      return { label: saved.encoder.inverseTransform([id])[0], probability: p[id] };
+    });
+  } else {
+    const X = saved.standardizer ? standardize(extracted.X, saved.standardizer) : extracted.X;
+    labels = X.length ? predictLabels(saved.model, X, saved.encoder) : [];
+  }
   return {
     predictions: labels.map((p, k) => ({ id: extracted.ids[k], file: extracted.paths[k], label: p.label, probability: p.probability })),
     skipped: extracted.skipped.map((s) => ({ file: s.file, reason: s.reason })),

@@ -6,6 +6,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadDataset, type DatasetItem } from '../data/dataset';
 import { TRAIN_DEFAULTS, FEATURE_DEFAULTS } from '../defaults';
 import { extractFeatures } from '../features/extract';
+import { runExperimentTrain } from '../experiments/train-command';
+import { MODEL_KINDS, type ModelKind } from '../experiments/inputs';
 import { selectBackend } from '../model/backend';
 import { mostFrequentClass, baselineAccuracy } from '../model/baseline';
 import { LabelEncoder, toCategorical } from '../model/labels';
@@ -37,6 +39,13 @@ export interface TrainCommandOptions {
   standardize: boolean;
   workers?: number;
   cache: boolean;
+  /** 'mlp' (default, the tutorial's) or 'cnn' / 'rnn' (lib/experiments' runExperimentTrain). */
+  model?: ModelKind;
+  /** Training-side augmentation spec (e.g. 'shift,noise:20'); handled by runExperimentTrain. */
+  augment?: string;
+  augmentCopies?: number;
+  nMels?: number;
+  frames?: number;
 }
 
 /** Evaluation of one held-out side: accuracy against the baseline, per class, confusion matrix. */
@@ -127,6 +136,13 @@ function printEvaluation(e: HeldOutEvaluation, classes: readonly string[], io: C
  */
 export async function runTrainCommand(opts: TrainCommandOptions, io: CliIo = consoleIo): Promise<Record<string, unknown>> {
   await selectBackend();
+  if ((opts.model && opts.model !== 'mlp') || opts.augment) {
+    // The CNN / RNN (and augmented training) live in lib/experiments, on the same train loop.
+    const { model = 'mlp', data, out, valSplit, testFold, folds, workers, cache, epochs, batchSize, seed, nMfcc, sampleRate, augment, augmentCopies, nMels, frames } = opts;
+    const extra = { augment, augmentCopies, nMels, frames };
+    const defined = Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined));
+    return runExperimentTrain({ model, data, out, valSplit, testFold, folds, workers, cache, epochs, batchSize, seed, nMfcc, sampleRate, ...defined }, io);
+  }
   const dataset = loadDataset(opts.data);
   for (const p of dataset.problems) io.err(`warning: ${p.file}: ${p.reason} (left out)`);
   const labelled = dataset.items.filter((i): i is DatasetItem & { label: string } => i.label !== undefined);
@@ -252,6 +268,14 @@ export function register(program: Command): void {
     .option('--folds', "10-fold cross-validation over UrbanSound8K's folds (mean ± std); the saved model is then trained on all folds")
     .option('--n-mfcc <n>', 'MFCCs per frame (the tutorial: 40)', positiveInt('--n-mfcc'), FEATURE_DEFAULTS.nMfcc)
     .option('--sample-rate <hz>', 'load clips at this rate (librosa: 22050)', positiveInt('--sample-rate'), FEATURE_DEFAULTS.sampleRate)
+    .option('--model <kind>', `network: mlp (the tutorial's, default), cnn (SB-CNN on log-mel patches) or rnn (GRU on MFCC frames)`, (v) => {
+      if (!MODEL_KINDS.includes(v as ModelKind) || v === 'baseline') throw new InvalidArgumentError(`--model must be mlp, cnn or rnn, got '${v}'`);
+      return v;
+    }, 'mlp')
+    .option('--augment <spec>', 'augment the TRAINING side only, e.g. shift,stretch,pitch,noise:20')
+    .option('--augment-copies <n>', 'augmented copies per training clip (default 1)', positiveInt('--augment-copies'))
+    .option('--n-mels <n>', 'cnn: mel bands of a patch (default 128)', positiveInt('--n-mels'))
+    .option('--frames <n>', 'cnn / rnn: frames per patch or sequence (default 128)', positiveInt('--frames'))
     .option('--no-standardize', "feed raw MFCC means, as the tutorial does (default: standardise columns with the training side's mean/std)")
     .option('--workers <n>', 'feature worker threads (0 = none; default one per core)', nonNegativeInt('--workers'))
     .option('--no-cache', 'recompute features instead of using the feature cache')

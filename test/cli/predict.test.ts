@@ -77,6 +77,24 @@ describe('soundlab predict', () => {
     await expect(runPredictCommand(['x.wav'], { model: join(tmp, 'nomodel'), cache: true }, capture().io)).rejects.toThrow(/nomodel\/soundlab\.json: not found/);
   });
 
+  it('trains an RNN through `train --model rnn` and predicts with it (the saved input scaling and shape)', async () => {
+    const rnnDir = join(tmp, 'rnn');
+    const json = (await runTrainCommand(
+      { data: SAMPLE, out: rnnDir, model: 'rnn', epochs: 2, batchSize: 32, valSplit: 0.2, seed: 0, nMfcc: 13, frames: 16, sampleRate: 22050, standardize: true, cache: true },
+      capture().io,
+    )) as { features: { kind: string; model: string } };
+    expect(json.features.model).toBe('rnn');
+    const c = capture();
+    await runPredictCommand([join(SAMPLE, 'Test', '5.wav'), join(SAMPLE, 'Test', '8.wav')], { model: rnnDir, cache: true }, c.io);
+    const classes = JSON.parse(readFileSync(join(rnnDir, 'soundlab.json'), 'utf8')).classes as string[];
+    expect(c.out.length).toBe(3);
+    for (const line of c.out.slice(1)) {
+      const [, label, p] = line.split(',');
+      expect(classes).toContain(label);
+      expect(Number(p)).toBeGreaterThan(0);
+    }
+  });
+
   it('runs as a command: --help, and exit code 1 with the reason on error', () => {
     const bin = join(ROOT, 'bin/soundlab');
     const help = spawnSync(process.execPath, [bin, 'predict', '--help'], { encoding: 'utf8', cwd: ROOT });
