@@ -1,5 +1,6 @@
 // Showing figures, sound and tables in a tslab notebook: HTML with plotly embedded once, WAV data URIs, tables.
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { encodeWav } from '../audio/encode';
 import { escapeHtml, type Figure } from './figures';
 
@@ -11,11 +12,39 @@ export function plotlyBundlePath(): string {
 let bundleCache: string | undefined;
 
 /**
- * plotly.js as an inline `<script>` body. `</script` inside the bundle is escaped (`<\/script`) so the
- * HTML parser cannot end the element early; JavaScript reads `<\/` as `</` in strings, regexes and comments.
+ * plotly.js-dist ships only its unminified bundle (11 MB), and every report and executed notebook carries
+ * one copy. Minified once with esbuild (already installed: tsx runs on it) it is about 4.9 MB; the result
+ * is cached under node_modules/.cache/soundlab, keyed by plotly's version. Any failure falls back to the
+ * original bundle.
+ */
+function minifiedBundle(source: string): string {
+  try {
+    const pkg = require.resolve('plotly.js-dist/package.json');
+    const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+    const cacheFile = join(dirname(pkg), '..', '.cache', 'soundlab', `plotly-${version}.min.js`);
+    if (existsSync(cacheFile)) return readFileSync(cacheFile, 'utf8');
+    const esbuild = require(require.resolve('esbuild', { paths: [require.resolve('tsx')] })) as {
+      transformSync(code: string, options: { minify: boolean; legalComments: string }): { code: string };
+    };
+    // esbuild drops the bundle's banner (not marked as a licence comment); keep the name, version and licence.
+    const code = `/*! plotly.js v${version} | MIT license | minified from plotly.js-dist */\n` + esbuild.transformSync(source, { minify: true, legalComments: 'inline' }).code;
+    mkdirSync(dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, cacheFile); // atomic: two kernels minifying at once both end with a whole file
+    return code;
+  } catch {
+    return source;
+  }
+}
+
+/**
+ * plotly.js as an inline `<script>` body (minified, see minifiedBundle). `</script` inside the bundle is
+ * escaped (`<\/script`) so the HTML parser cannot end the element early; JavaScript reads `<\/` as `</`
+ * in strings, regexes and comments.
  */
 export function plotlyBundle(): string {
-  if (bundleCache === undefined) bundleCache = readFileSync(plotlyBundlePath(), 'utf8').replace(/<\/script/gi, '<\\/script');
+  if (bundleCache === undefined) bundleCache = minifiedBundle(readFileSync(plotlyBundlePath(), 'utf8')).replace(/<\/script/gi, '<\\/script');
   return bundleCache;
 }
 
