@@ -97,6 +97,9 @@ describe('runSweep', () => {
     const text = readFileSync(page, 'utf8');
     expect(text).toContain('Best run ★');
     expect(text).toContain('Plotly.newPlot');
-    expect(text).not.toMatch(/src="https?:/);
+    // Offline: plotly is embedded (its own source mentions URLs, so look outside the bundle) and nothing is fetched.
+    expect(text).toContain('id="soundlab-plotly-bundle"');
+    const outside = text.replace(/<script id="soundlab-plotly-bundle">[\s\S]*?<\/script>/, '');
+    expect(outside).not.toMatch(/<script[^>]*\ssrc=|<link[^>]*href="https?:|src="https?:/);
   });
 });
