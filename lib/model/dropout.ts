@@ -22,11 +22,15 @@ export class DropoutMaskStream {
    * @param rate fraction dropped, in (0, 1). The keep probability is quantised to 1/65536 (exact for 0.5).
    */
   mask(size: number, rate: number): Float32Array {
+    return this.fill(new Float32Array(size), size, rate);
+  }
+
+  /** `mask`, written into the first `size` values of `out` (no allocation); returns `out`. */
+  fill(out: Float32Array, size: number, rate: number): Float32Array {
     const scale = 1 / (1 - rate);
     // mulberry32 (as lib/data/random.ts), inlined: each 32-bit draw decides two units with 16 bits each,
     // which halves the cost of the ~16k draws a batch of the MLP needs.
     const threshold = Math.round((1 - rate) * 65536);
-    const out = new Float32Array(size);
     let a = this.state;
     for (let i = 0; i < size; i += 2) {
       a = (a + 0x6d2b79f5) >>> 0;

@@ -1,22 +1,25 @@
-// A training step for Dense/ReLU/Dropout/softmax stacks that calls the backend's kernels directly: same maths, ~30 kernels a batch.
+// A training step for Dense/ReLU/Dropout/softmax stacks written out by hand over one WebAssembly heap: same maths, no per-step allocation.
 import * as tf from '@tensorflow/tfjs';
 import type { AdamSettings } from './adam';
 import type { DropoutMaskStream } from './dropout';
+import { GEMM_COLS, KernelHeap, roundUp } from './mlp-kernels';
 
 /**
  * Why this exists: at batch 32 the tutorial's MLP does ~2.5 M multiply-adds per batch, but TensorFlow.js's
  * autodiff path spends ~140 kernel calls on it (the tape clones every saved tensor, the loss is 8 kernels
- * and its gradient 15 more), each with ~15 µs of engine bookkeeping — more than the arithmetic. For the
- * plain stacks Keras users write (Dense → ReLU/linear → Dropout …, Dense → softmax, categorical
- * crossentropy, Adam) the backward pass is short enough to write out, so this step
- *  - runs the forward pass as fused matmul+bias+ReLU kernels (the same kernels `model.predict` uses);
- *  - computes softmax, the loss, the accuracy and the logits' gradient (p − y)/batch on the host, as
- *    TensorFlow/Keras compute categorical crossentropy on a softmax output (from its logits);
- *  - back-propagates with explicit kernels: dW = hᵀ·dz, db = Σ dz, dh = dz·Wᵀ (as (W·dzᵀ)ᵀ, which keeps
- *    XNNPACK from repacking W), the Dropout mask and ReLU's derivative (step(a));
- *  - updates the weights with Adam on the host (HostAdam's formula).
- * Kernels are called through the registry with TensorInfos (no tape, no tidy scopes); every buffer made is
- * disposed in the same step. `train` uses it when `planFastMlp` accepts the model, else the general path.
+ * and its gradient 15 more), each with ~15 µs of engine bookkeeping — more than the arithmetic; even ~30
+ * direct kernel calls a batch left most of the time in tensor bookkeeping and in XNNPACK re-packing weights
+ * that change every step. For the plain stacks Keras users write (Dense → ReLU/linear → Dropout …, Dense →
+ * softmax, categorical crossentropy, Adam) the backward pass is short enough to write out, so this step
+ *  - keeps weights, Adam's moments, gradients, activations and masks in one heap (lib/model/mlp-kernels.ts,
+ *    a WebAssembly memory with a SIMD matrix product and Adam kernel), laid out once per run;
+ *  - runs the forward pass as matmul+bias+ReLU products and applies the seeded Dropout masks;
+ *  - computes softmax, the loss, the accuracy and the logits' gradient (p − y)/batch, as TensorFlow/Keras
+ *    compute categorical crossentropy on a softmax output (from its logits);
+ *  - back-propagates: dW = hᵀ·dz, db = Σ dz, dh = dz·Wᵀ (as (W·dzᵀ)ᵀ), the Dropout mask and ReLU's
+ *    derivative (step(a));
+ *  - updates the weights with Adam (HostAdam's formula) and, once per epoch, writes them to the model.
+ * `train` uses it when `planFastMlp` accepts the model, else the general path.
  */
 
 /** One Dense layer of the stack, with what follows it. */
@@ -33,11 +36,6 @@ export interface FastMlpPlan {
   layers: FastLayer[];
 }
 
-type Info = tf.TensorInfo;
-type Kernel = (inputs: tf.NamedTensorInfoMap, attrs?: tf.NamedAttrMap) => Info;
-
-const KERNELS = ['_FusedMatMul', 'BatchMatMul', 'Transpose', 'Multiply', 'Step'] as const;
-
 function layerConfig(layer: tf.layers.Layer): Record<string, unknown> {
   return layer.getConfig() as Record<string, unknown>;
 }
@@ -45,12 +43,10 @@ function layerConfig(layer: tf.layers.Layer): Record<string, unknown> {
 /**
  * The layer stack if `model` is one this step handles exactly — a Sequential of Dense (linear or ReLU, with
  * or without bias, no regularisers or constraints), Activation('relu' | 'linear'), Dropout (no noiseShape),
- * ending in softmax; compiled with categorical crossentropy; the backend has the kernels — else null.
+ * ending in softmax; compiled with categorical crossentropy — else null.
  */
 export function planFastMlp(model: tf.LayersModel, lossName: unknown): FastMlpPlan | null {
   if (!(model instanceof tf.Sequential) || lossName !== 'categoricalCrossentropy') return null;
-  const backend = tf.getBackend();
-  if (KERNELS.some((k) => !tf.getKernel(k, backend))) return null;
   const layers: FastLayer[] = [];
   let softmax = false;
   for (const layer of model.layers) {
@@ -86,55 +82,124 @@ export function planFastMlp(model: tf.LayersModel, lossName: unknown): FastMlpPl
   return { layers };
 }
 
-/** Training state of one run: host copies of the weights, Adam's moments, and the kernels. */
+/** Where one Dense layer's arrays sit in the heap (offsets in floats) and their padded sizes. */
+interface LayerSlots {
+  /** Inputs and outputs (units), and the same rounded up to GEMM_COLS (the heap's row strides). */
+  inputs: number;
+  units: number;
+  ldIn: number;
+  ldOut: number;
+  /** kernel [ldIn × ldOut] and bias [ldOut] in the weights block; the same offsets + block size in m, v, g. */
+  kernel: number;
+  bias: number;
+  /** Output before dropout [rows × ldOut] (post-ReLU for ReLU layers: ReLU's derivative is post > 0). */
+  post: number;
+  /** Output after dropout (= post without dropout), the next layer's input. */
+  out: number;
+  /** Gradient of the loss with respect to this layer's pre-activation, [rows × ldOut]. */
+  dz: number;
+  /** This layer's dropout mask for the batch, units per row (DropoutMaskStream's order), or null. */
+  mask: Float32Array | null;
+}
+
+/**
+ * Training state of one run. Weights, Adam's moments, gradients, activations and masks live in one heap
+ * (`KernelHeap`, a WebAssembly memory when SIMD is available) laid out once; a step calls the SIMD matrix
+ * product three times per layer and does the small element-wise work (dropout, softmax, bias sums,
+ * transposes of the batch's gradients, Adam) in JavaScript loops over the same heap. Nothing is allocated
+ * per step. Matrices are padded with zero columns (and rows) to multiples of GEMM_COLS; zeros stay zeros
+ * through the products and Adam (zero gradient, zero moments), so the padding never changes the results.
+ */
 export class FastMlpTrainer {
-  private readonly backend: tf.KernelBackend;
-  private readonly run: Record<(typeof KERNELS)[number], Kernel>;
-  private readonly w: Float32Array[] = [];
-  private readonly m: Float32Array[];
-  private readonly v: Float32Array[];
-  private readonly shapes: number[][];
+  private readonly heap: KernelHeap;
+  private readonly slots: LayerSlots[];
+  /** Size of the weights block (floats); moments, second moments and gradients follow, same layout. */
+  private readonly block: number;
+  /** Input rows [rows × ldIn of layer 0], the transposed batch gradient and the transposed input gradient. */
+  private x = 0;
+  private dzT = 0;
+  private dhT = 0;
+  /** Rows the activation buffers hold (a multiple of GEMM_COLS). */
+  private rows = 0;
 
   /**
-   * @param state Adam's moments and step count, kept by the caller between runs (`iterations` is updated).
+   * @param state Adam's moments and step count, kept by the caller between runs (`iterations` is updated
+   * every step, `m` and `v` by `syncToModel`).
    */
   constructor(
     private readonly plan: FastMlpPlan,
     private readonly adam: AdamSettings,
     private readonly state: { m: Float32Array[]; v: Float32Array[]; iterations: number },
   ) {
-    this.backend = tf.backend();
-    const backend = this.backend;
-    const backendName = tf.getBackend();
-    this.run = Object.fromEntries(
-      KERNELS.map((name) => {
-        const k = tf.getKernel(name, backendName) as tf.KernelConfig;
-        return [name, (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}) => k.kernelFunc({ inputs, backend, attrs }) as Info];
-      }),
-    ) as FastMlpTrainer['run'];
+    let offset = 0;
+    this.slots = plan.layers.map((l) => {
+      const [inputs, units] = l.kernel.shape;
+      const ldIn = roundUp(inputs, GEMM_COLS);
+      const ldOut = roundUp(units, GEMM_COLS);
+      const kernel = offset;
+      const bias = kernel + ldIn * ldOut;
+      offset = bias + ldOut;
+      return { inputs, units, ldIn, ldOut, kernel, bias, post: 0, out: 0, dz: 0, mask: null };
+    });
+    this.block = offset;
+    this.heap = new KernelHeap(4 * this.block + 8);
     const vars = this.variables();
-    this.shapes = vars.map((x) => x.shape);
-    for (const x of vars) this.w.push(Float32Array.from(x.dataSync() as Float32Array));
     if (state.m.length !== vars.length || state.m.some((a, i) => a.length !== vars[i].size)) {
       state.m = vars.map((x) => new Float32Array(x.size));
       state.v = vars.map((x) => new Float32Array(x.size));
       state.iterations = 0;
     }
-    this.m = state.m;
-    this.v = state.v;
+    const h = this.heap.f32;
+    this.eachArray((k, at, rows, cols, ld) => {
+      copyIn(h, at, vars[k].dataSync() as Float32Array, rows, cols, ld);
+      copyIn(h, at + this.block, state.m[k], rows, cols, ld);
+      copyIn(h, at + 2 * this.block, state.v[k], rows, cols, ld);
+    });
   }
 
-  /** kernel₁, bias₁, kernel₂, … in the order of the host arrays. */
+  /** kernel₁, bias₁, kernel₂, … : the model's variables in the order of `state.m` / `state.v`. */
   private variables(): tf.Variable[] {
     return this.plan.layers.flatMap((l) => (l.bias ? [l.kernel, l.bias] : [l.kernel]));
   }
 
-  private upload(values: Float32Array, shape: number[]): Info {
-    return { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+  /** Calls `f(k, heapOffset, rows, cols, rowStride)` for each variable k (in `variables()` order). */
+  private eachArray(f: (k: number, at: number, rows: number, cols: number, ld: number) => void): void {
+    let k = 0;
+    this.plan.layers.forEach((l, i) => {
+      const s = this.slots[i];
+      f(k++, s.kernel, s.inputs, s.units, s.ldOut);
+      if (l.bias) f(k++, s.bias, 1, s.units, s.ldOut);
+    });
   }
 
-  private read(info: Info): Float32Array {
-    return this.backend.readSync(info.dataId) as Float32Array;
+  /** Lay out the activation buffers for batches of up to `size` rows (grows the heap; weights stay). */
+  private reserveRows(size: number): void {
+    const rows = roundUp(size, GEMM_COLS);
+    let offset = 4 * this.block + 8; // after the weights, moments, gradients and Adam's 8 constants
+    this.x = offset;
+    offset += rows * this.slots[0].ldIn;
+    let widest = 0;
+    this.plan.layers.forEach((l, i) => {
+      const s = this.slots[i];
+      s.post = offset;
+      offset += rows * s.ldOut;
+      s.out = s.post;
+      if (l.dropout > 0) {
+        s.out = offset;
+        offset += rows * s.ldOut;
+        s.mask = new Float32Array(size * s.units);
+      }
+      s.dz = offset;
+      offset += rows * s.ldOut;
+      widest = Math.max(widest, s.ldIn, s.ldOut);
+    });
+    this.dzT = offset;
+    this.dhT = offset + widest * rows;
+    offset = this.dhT + widest * rows;
+    this.heap.grow(offset);
+    // Fresh buffers must start at zero: padded columns are read by the products (as zeros).
+    this.heap.f32.fill(0, 4 * this.block, offset);
+    this.rows = rows;
   }
 
   /**
@@ -142,143 +207,145 @@ export class FastMlpTrainer {
    * each row. Returns the batch's summed loss and number of correct predictions.
    */
   step(x: Float32Array, labels: Int32Array, size: number, masks: DropoutMaskStream): { lossSum: number; correct: number } {
+    if (size > this.rows) this.reserveRows(size);
     const { layers } = this.plan;
-    const made: Info[] = [];
-    const keep = <T extends Info>(t: T): T => {
-      made.push(t);
-      return t;
-    };
-    try {
-      // Weights as device buffers for this step (fresh buffers: XNNPACK caches packed weights per buffer).
-      let wi = 0;
-      const dev = layers.map((l) => {
-        // Matrices travel as [1, rows, cols]: the batched-matmul kernels take rank-3 operands.
-        const kernel = keep(this.upload(this.w[wi], [1, ...this.shapes[wi]]));
-        wi++;
-        let bias: Info | null = null;
-        if (l.bias) {
-          bias = keep(this.upload(this.w[wi], this.shapes[wi]));
-          wi++;
+    const { heap, slots, rows } = this;
+    const h = heap.f32;
+    copyIn(h, this.x, x, size, slots[0].inputs, slots[0].ldIn);
+
+    // Forward: z = input·W + b (ReLU fused), then the dropout mask.
+    let input = this.x;
+    layers.forEach((l, i) => {
+      const s = slots[i];
+      heap.gemm(size, s.units, s.inputs, input, s.ldIn, 1, s.kernel, s.ldOut, s.post, s.ldOut, l.bias ? s.bias : -1, l.relu);
+      if (s.mask) {
+        const { mask, units, ldOut, post, out } = s;
+        masks.fill(mask, size * units, l.dropout);
+        for (let r = 0; r < size; r++) {
+          const o = r * ldOut;
+          const mo = r * units - o;
+          for (let c = o; c < o + units; c++) h[out + c] = h[post + c] * mask[mo + c];
         }
-        return { kernel, bias };
-      });
-      // Forward. acts[l] = input of layer l (after the previous layer's activation and dropout).
-      const inputs: Info[] = [keep(this.upload(x, [1, size, x.length / size]))];
-      const post: Info[] = []; // activation output before dropout (for ReLU's derivative)
-      const maskInfos: (Info | null)[] = [];
-      let logits: Info | null = null;
-      layers.forEach((l, i) => {
-        const fusedInputs: tf.NamedTensorInfoMap = { a: inputs[i], b: dev[i].kernel };
-        if (dev[i].bias) fusedInputs.bias = dev[i].bias as Info;
-        const z = keep(
-          this.run._FusedMatMul(fusedInputs, { transposeA: false, transposeB: false, activation: l.relu ? 'relu' : 'linear', leakyreluAlpha: 0 }),
-        );
-        if (i === layers.length - 1) {
-          logits = z;
-          return;
-        }
-        post.push(z);
-        if (l.dropout > 0) {
-          const mask = keep(this.upload(masks.mask(z.shape[1] * z.shape[2], l.dropout), z.shape));
-          maskInfos.push(mask);
-          inputs.push(keep(this.run.Multiply({ a: z, b: mask })));
-        } else {
-          maskInfos.push(null);
-          inputs.push(z);
-        }
-      });
-      // Softmax, crossentropy and accuracy on the host (batch × classes numbers).
-      const z = this.read(logits as unknown as Info);
-      const classes = z.length / size;
-      const dz = new Float32Array(z.length);
-      let lossSum = 0;
-      let correct = 0;
-      // Keras clips probabilities to [ε, 1 − ε] before the log.
-      const eps = 1e-7;
-      for (let r = 0; r < size; r++) {
-        const o = r * classes;
-        let max = -Infinity;
-        let best = 0;
-        for (let c = 0; c < classes; c++) {
-          if (z[o + c] > max) {
-            max = z[o + c];
-            best = c;
-          }
-        }
-        let sum = 0;
-        for (let c = 0; c < classes; c++) sum += Math.exp(z[o + c] - max);
-        const label = labels[r];
-        for (let c = 0; c < classes; c++) {
-          const p = Math.exp(z[o + c] - max) / sum;
-          dz[o + c] = (p - (c === label ? 1 : 0)) / size;
-          if (c === label) lossSum -= Math.log(Math.min(Math.max(p, eps), 1 - eps));
-        }
-        if (best === label) correct++;
       }
-      // Backward.
-      const grads: Float32Array[] = new Array(this.w.length);
-      let dzInfo = keep(this.upload(dz, [1, size, classes]));
-      let dzHost: Float32Array = dz;
-      wi = this.w.length;
-      for (let i = layers.length - 1; i >= 0; i--) {
-        const l = layers[i];
-        const out = dzInfo.shape[2];
-        if (l.bias) {
-          const db = new Float32Array(out);
-          for (let r = 0; r < size; r++) for (let c = 0; c < out; c++) db[c] += dzHost[r * out + c];
-          grads[--wi] = db;
+      input = s.out;
+    });
+
+    // Softmax, crossentropy, accuracy and the logits' gradient (p − y)/batch, as TensorFlow/Keras compute
+    // categorical crossentropy on a softmax output (from its logits).
+    const last = slots[slots.length - 1];
+    const classes = last.units;
+    const z = last.post;
+    const dz = last.dz;
+    let lossSum = 0;
+    let correct = 0;
+    // Keras clips probabilities to [ε, 1 − ε] before the log.
+    const eps = 1e-7;
+    for (let r = 0; r < size; r++) {
+      const o = r * last.ldOut;
+      let max = -Infinity;
+      let best = 0;
+      for (let c = 0; c < classes; c++) {
+        if (h[z + o + c] > max) {
+          max = h[z + o + c];
+          best = c;
         }
-        const hT = keep(this.run.Transpose({ x: inputs[i] }, { perm: [0, 2, 1] }));
-        grads[--wi] = this.read(keep(this.run.BatchMatMul({ a: hT, b: dzInfo }, { transposeA: false, transposeB: false })));
-        if (i === 0) break;
-        // dh = dz·Wᵀ, computed as (W·dzᵀ)ᵀ.
-        const dzT = keep(this.run.Transpose({ x: dzInfo }, { perm: [0, 2, 1] }));
-        const dhT = keep(this.run.BatchMatMul({ a: dev[i].kernel, b: dzT }, { transposeA: false, transposeB: false }));
-        let dh = keep(this.run.Transpose({ x: dhT }, { perm: [0, 2, 1] }));
-        const prev = layers[i - 1];
-        const mask = maskInfos[i - 1];
-        if (mask) dh = keep(this.run.Multiply({ a: dh, b: mask }));
-        if (prev.relu) dh = keep(this.run.Multiply({ a: dh, b: keep(this.run.Step({ x: post[i - 1] }, { alpha: 0 })) }));
-        dzInfo = dh;
-        dzHost = prev.bias ? this.read(dh) : dzHost;
       }
-      this.adamStep(grads);
-      return { lossSum, correct };
-    } finally {
-      for (const t of made) this.backend.disposeData(t.dataId);
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += Math.exp(h[z + o + c] - max);
+      const label = labels[r];
+      for (let c = 0; c < classes; c++) {
+        const p = Math.exp(h[z + o + c] - max) / sum;
+        h[dz + o + c] = (p - (c === label ? 1 : 0)) / size;
+        if (c === label) lossSum -= Math.log(Math.min(Math.max(p, eps), 1 - eps));
+      }
+      if (best === label) correct++;
     }
+
+    // Backward: db = Σ dz, dW = inputᵀ·dz, and for the layer below dh = dz·Wᵀ (as W·dzᵀ) times the mask and
+    // ReLU's derivative.
+    const g = this.block * 3;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i];
+      const s = slots[i];
+      if (l.bias) {
+        const { units, ldOut, dz } = s;
+        const db = g + s.bias;
+        h.fill(0, db, db + units);
+        for (let r = 0; r < size; r++) {
+          const o = dz + r * ldOut;
+          for (let c = 0; c < units; c++) h[db + c] += h[o + c];
+        }
+      }
+      const below = i > 0 ? slots[i - 1] : null;
+      const inputOf = below ? below.out : this.x;
+      heap.gemm(s.inputs, s.units, size, inputOf, 1, s.ldIn, s.dz, s.ldOut, g + s.kernel, s.ldOut);
+      if (!below) break;
+      // dzᵀ [units × rows]; columns past the batch are zero (the product computes them).
+      const dzT = this.dzT;
+      const { units, ldOut, dz: dzAt } = s;
+      for (let c = 0; c < units; c++) {
+        const o = dzT + c * rows;
+        for (let r = 0, from = dzAt + c; r < size; r++, from += ldOut) h[o + r] = h[from];
+        h.fill(0, o + size, o + roundUp(size, GEMM_COLS));
+      }
+      heap.gemm(s.inputs, size, s.units, s.kernel, s.ldOut, 1, dzT, rows, this.dhT, rows);
+      const relu = layers[i - 1].relu;
+      const { mask, units: unitsBelow, ldOut: ldBelow, post, dz: dzBelow } = below;
+      const dhT = this.dhT;
+      for (let r = 0; r < size; r++) {
+        const o = r * ldBelow;
+        const mo = r * unitsBelow;
+        for (let c = 0, from = dhT + r; c < unitsBelow; c++, from += rows) {
+          let d = h[from];
+          if (mask) d *= mask[mo + c];
+          if (relu && !(h[post + o + c] > 0)) d = 0;
+          h[dzBelow + o + c] = d;
+        }
+      }
+    }
+    this.adamStep();
+    return { lossSum, correct };
   }
 
-  /** Adam on the host copies (tf.train.adam's formula, as HostAdam). */
-  private adamStep(grads: Float32Array[]): void {
+  /** Adam over the whole weights block at once (tf.train.adam's formula, as HostAdam). */
+  private adamStep(): void {
     const { learningRate, beta1, beta2, epsilon } = this.adam;
     const t = ++this.state.iterations;
+    // tfjs keeps β^t as float32 products; the same rounding keeps both optimisers on the same track.
     const c1 = 1 - Math.fround(Math.pow(beta1, t));
     const c2 = 1 - Math.fround(Math.pow(beta2, t));
-    const b1c = 1 - beta1;
-    const b2c = 1 - beta2;
-    // lr·(m/c1)/(√(v/c2)+ε) with the two bias corrections folded into per-step constants (one division
-    // and one square root per weight instead of three divisions).
-    const stepSize = learningRate / c1;
-    const invC2 = 1 / c2;
-    for (let k = 0; k < this.w.length; k++) {
-      const g = grads[k];
-      const m = this.m[k];
-      const v = this.v[k];
-      const w = this.w[k];
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const mi = beta1 * m[i] + b1c * gi;
-        const vi = beta2 * v[i] + b2c * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= (stepSize * mi) / (Math.sqrt(vi * invC2) + epsilon);
-      }
-    }
+    // lr·(m/c1)/(√(v/c2)+ε) with the two bias corrections folded into per-step constants.
+    const n = this.block;
+    this.heap.adam(n, 0, n, 2 * n, 3 * n, { beta1, beta2, stepSize: learningRate / c1, invC2: 1 / c2, epsilon }, 4 * n);
   }
 
-  /** Write the host weights into the model's variables (before validation, callbacks and at the end). */
+  /**
+   * Write the weights into the model's variables and Adam's moments into `state` (before validation,
+   * callbacks and at the end), so predict, save and a later autodiff run continue from here.
+   */
   syncToModel(): void {
-    tf.tidy(() => this.variables().forEach((x, k) => x.assign(tf.tensor(this.w[k].slice(), this.shapes[k], 'float32'))));
+    const vars = this.variables();
+    const h = this.heap.f32;
+    const values = vars.map((x) => new Float32Array(x.size));
+    this.eachArray((k, at, rows, cols, ld) => {
+      copyOut(h, at, values[k], rows, cols, ld);
+      copyOut(h, at + this.block, this.state.m[k], rows, cols, ld);
+      copyOut(h, at + 2 * this.block, this.state.v[k], rows, cols, ld);
+    });
+    tf.tidy(() => vars.forEach((x, k) => x.assign(tf.tensor(values[k], x.shape, 'float32'))));
   }
+}
+
+/** Copy a [rows × cols] row-major array into the heap at `at` with row stride `ld`. */
+function copyIn(h: Float32Array, at: number, from: Float32Array, rows: number, cols: number, ld: number): void {
+  if (cols === ld) {
+    h.set(from.subarray(0, rows * cols), at);
+    return;
+  }
+  for (let r = 0; r < rows; r++) h.set(from.subarray(r * cols, (r + 1) * cols), at + r * ld);
+}
+
+/** Copy a [rows × cols] array with row stride `ld` out of the heap into a dense row-major array. */
+function copyOut(h: Float32Array, at: number, to: Float32Array, rows: number, cols: number, ld: number): void {
+  for (let r = 0; r < rows; r++) to.set(h.subarray(at + r * ld, at + r * ld + cols), r * cols);
 }

@@ -48,8 +48,8 @@ export interface TrainOptions {
   /** Where epoch lines go (default console.log). */
   log?: (line: string) => void;
   /**
-   * Use the direct-kernel step for plain Dense/ReLU/Dropout/softmax stacks with Adam (default true; see
-   * lib/model/fast-mlp.ts). `false` forces the general autodiff step (for comparisons).
+   * Use the hand-written step (WebAssembly SIMD kernels) for plain Dense/ReLU/Dropout/softmax stacks with
+   * Adam (default true; see lib/model/fast-mlp.ts). `false` forces the general autodiff step (for comparisons).
    */
   fastPath?: boolean;
 }
@@ -137,7 +137,9 @@ function evaluateTensors(model: tf.LayersModel, internals: Internals, lossFn: Lo
  * layers take a fresh seeded mask per batch made in JavaScript (`useSeededDropout`, which also fixes
  * tfjs's same-mask-every-batch behaviour with a seed); Adam runs as one JavaScript pass over all weights
  * (`HostAdam`) instead of 84 kernels; on wasm, products with a transposed operand (the
- * whole backward pass of a Dense layer) run on the fast path (`installTransposedMatMulFix`).
+ * whole backward pass of a Dense layer) run on the fast path (`installTransposedMatMulFix`). Plain
+ * Dense/ReLU/Dropout/softmax stacks with Adam skip tfjs altogether during the epoch: `FastMlpTrainer`
+ * (lib/model/fast-mlp.ts) runs the same step on WebAssembly SIMD kernels over one preallocated heap.
  *
  * @param X [samples, ...features]; @param y one-hot [samples, classes].
  * @returns the history: per epoch loss, acc, valLoss, valAcc and seconds.

@@ -1,0 +1,265 @@
+// A register-blocked WebAssembly SIMD matrix product (SGEMM) over one heap, for the MLP's training step.
+//
+// Why our own kernel instead of tfjs-backend-wasm's: at batch 32 each tfjs kernel call costs more in
+// tensor bookkeeping than in arithmetic, and XNNPACK re-packs a weight matrix whenever its buffer changes
+// (every step, in training). Here everything lives in one WebAssembly memory (`KernelHeap`) laid out
+// once, and the product is one call with pointers and strides: no allocation, no packing.
+//
+// The kernel computes C = A·B (+ bias, then ReLU if asked) with A read through arbitrary row and column
+// strides, so the same code does the three products of a Dense layer's step:
+//   forward     Z = H·W + b          A = H (strides ld, 1)
+//   weight grad dW = Hᵀ·dZ           A = Hᵀ (strides 1, ld): H read down its columns
+//   input grad  dHᵀ = W·dZᵀ          A = W, B = dZᵀ (a small transpose of the batch's dZ)
+// B and C are row-major. The register block is 4 rows × 8 columns (8 f32x4 accumulators, one broadcast
+// A value times two B vectors per row per k), so m is rounded up to 4 rows and n to 8 columns: the
+// caller's buffers must have those rows/columns (zero-padded operands give zero-padded results).
+// Where WebAssembly SIMD is unavailable, a JavaScript loop computes the same (same rounding up).
+import {
+  assembleModule, addTo, BLOCK, BR_IF, doWhileCount, ELSE, END, F32_LOAD, F32X4_ADD, F32X4_MAX, F32X4_MUL,
+  F32X4_DIV, F32X4_SPLAT, F32X4_SQRT, F32X4_SUB, get, I32, I32_ADD, I32_AND, I32_CONST, I32_EQZ, I32_MUL, IF, mem, set, tee, V128, V128_LOAD,
+  V128_STORE, VOID, zeroV128,
+} from '../util/wasm';
+
+/** Rows per register block (m is rounded up to this). */
+export const GEMM_ROWS = 4;
+/** Columns per register block (n is rounded up to this). */
+export const GEMM_COLS = 8;
+
+/** `a` rounded up to a multiple of `b`. */
+export const roundUp = (a: number, b: number): number => Math.ceil(a / b) * b;
+
+// Parameters (all i32; pointers and strides in bytes) and locals of `gemm`, by index.
+const M4 = 0, N8 = 1, K = 2, A = 3, A_ROW = 4, A_COL = 5, B = 6, LDB = 7, C = 8, LDC = 9, BIAS = 10, FLAGS = 11;
+const IB = 12, JB = 13, KK = 14, PA0 = 15, PA1 = 16, PA2 = 17, PA3 = 18, PB = 19, PC = 20, A_BLOCK = 21, C_BLOCK = 22,
+  B_BLOCK = 23, BIAS_P = 24;
+const ACC = [25, 26, 27, 28, 29, 30, 31, 32]; // row r uses ACC[2r] (columns 0–3) and ACC[2r + 1] (4–7)
+const B0 = 33, B1 = 34, S = 35;
+const FLAG_BIAS = 1, FLAG_RELU = 2;
+
+/** Skip `body` entirely unless local `counter` > 0; then run it `counter` times. */
+const repeat = (counter: number, body: number[]) => [
+  BLOCK, VOID, ...get(counter), I32_EQZ, BR_IF, 0, ...doWhileCount(counter, body), END,
+];
+/** if (flags & bit) { then } else { otherwise } */
+const ifFlag = (bit: number, then: number[], otherwise: number[] = []) => [
+  ...get(FLAGS), I32_CONST, bit, I32_AND, IF, VOID, ...then, ...(otherwise.length ? [ELSE, ...otherwise] : []), END,
+];
+/** acc[2r], acc[2r+1] += splat(*pa) · (b0, b1) */
+const rowMulAdd = (r: number, pa: number) => [
+  ...get(pa), F32_LOAD, ...mem(0), ...F32X4_SPLAT, ...set(S),
+  ...get(ACC[2 * r]), ...get(S), ...get(B0), ...F32X4_MUL, ...F32X4_ADD, ...set(ACC[2 * r]),
+  ...get(ACC[2 * r + 1]), ...get(S), ...get(B1), ...F32X4_MUL, ...F32X4_ADD, ...set(ACC[2 * r + 1]),
+];
+
+// for each block of 4 rows, for each block of 8 columns: 8 accumulators, summed over k, stored once.
+const body = [
+  ...get(K), I32_EQZ, BR_IF, 0,
+  ...get(A), ...set(A_BLOCK), ...get(C), ...set(C_BLOCK), ...get(M4), ...set(IB),
+  ...repeat(IB, [
+    ...get(B), ...set(B_BLOCK), ...get(C_BLOCK), ...set(PC), ...get(BIAS), ...set(BIAS_P), ...get(N8), ...set(JB),
+    ...repeat(JB, [
+      // Accumulators start at the bias (or zero).
+      ...ifFlag(
+        FLAG_BIAS,
+        [0, 1, 2, 3].flatMap((r) => [
+          ...get(BIAS_P), ...V128_LOAD, ...mem(0), ...set(ACC[2 * r]),
+          ...get(BIAS_P), ...V128_LOAD, ...mem(16), ...set(ACC[2 * r + 1]),
+        ]),
+        ACC.flatMap((acc) => [...zeroV128, ...set(acc)]),
+      ),
+      ...get(A_BLOCK), ...tee(PA0), ...get(A_ROW), I32_ADD, ...tee(PA1), ...get(A_ROW), I32_ADD, ...tee(PA2),
+      ...get(A_ROW), I32_ADD, ...set(PA3),
+      ...get(B_BLOCK), ...set(PB), ...get(K), ...set(KK),
+      ...doWhileCount(KK, [
+        ...get(PB), ...V128_LOAD, ...mem(0), ...set(B0),
+        ...get(PB), ...V128_LOAD, ...mem(16), ...set(B1),
+        ...rowMulAdd(0, PA0), ...rowMulAdd(1, PA1), ...rowMulAdd(2, PA2), ...rowMulAdd(3, PA3),
+        ...addTo(PA0, get(A_COL)), ...addTo(PA1, get(A_COL)), ...addTo(PA2, get(A_COL)), ...addTo(PA3, get(A_COL)),
+        ...addTo(PB, get(LDB)),
+      ]),
+      ...ifFlag(FLAG_RELU, ACC.flatMap((acc) => [...get(acc), ...zeroV128, ...F32X4_MAX, ...set(acc)])),
+      // Store the 4 × 8 block (PA0 is free now: it walks down C's rows).
+      ...get(PC), ...set(PA0),
+      ...[0, 1, 2, 3].flatMap((r) => [
+        ...get(PA0), ...get(ACC[2 * r]), ...V128_STORE, ...mem(0),
+        ...get(PA0), ...get(ACC[2 * r + 1]), ...V128_STORE, ...mem(16),
+        ...addTo(PA0, get(LDC)),
+      ]),
+      ...addTo(PC, [I32_CONST, 32]), ...addTo(B_BLOCK, [I32_CONST, 32]), ...addTo(BIAS_P, [I32_CONST, 32]),
+    ]),
+    ...addTo(A_BLOCK, [...get(A_ROW), I32_CONST, 4, I32_MUL]),
+    ...addTo(C_BLOCK, [...get(LDC), I32_CONST, 4, I32_MUL]),
+  ]),
+];
+
+// Adam over four floats at a time: adam(count4, w, m, v, g, constants), pointers in bytes. `constants` holds
+// β₁, 1−β₁, β₂, 1−β₂, lr/(1−β₁ᵗ), 1/(1−β₂ᵗ), ε (tf.train.adam's formula with folded bias corrections).
+const N4 = 0, W_P = 1, M_P = 2, V_P = 3, G_P = 4, CONSTS = 5;
+const [BETA1, BETA1C, BETA2, BETA2C, STEP, INV_C2, EPS, GV, MV, VV] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+const mul = (x: number[], y: number[]) => [...x, ...y, ...F32X4_MUL];
+const add = (x: number[], y: number[]) => [...x, ...y, ...F32X4_ADD];
+const load = (ptr: number) => [...get(ptr), ...V128_LOAD, ...mem(0)];
+const adamBody = [
+  ...get(N4), I32_EQZ, BR_IF, 0,
+  ...[BETA1, BETA1C, BETA2, BETA2C, STEP, INV_C2, EPS].flatMap((local, i) => [
+    ...get(CONSTS), F32_LOAD, ...mem(4 * i), ...F32X4_SPLAT, ...set(local),
+  ]),
+  ...doWhileCount(N4, [
+    ...load(G_P), ...set(GV),
+    // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
+    ...get(M_P), ...add(mul(get(BETA1), load(M_P)), mul(get(BETA1C), get(GV))), ...tee(MV), ...V128_STORE, ...mem(0),
+    ...get(V_P), ...add(mul(get(BETA2), load(V_P)), mul(get(BETA2C), mul(get(GV), get(GV)))), ...tee(VV), ...V128_STORE, ...mem(0),
+    // w ← w − (lr/c1)·m / (√(v/c2) + ε)
+    ...get(W_P), ...load(W_P),
+    ...mul(get(STEP), get(MV)), ...add([...mul(get(VV), get(INV_C2)), ...F32X4_SQRT], get(EPS)), ...F32X4_DIV,
+    ...F32X4_SUB, ...V128_STORE, ...mem(0),
+    ...[W_P, M_P, V_P, G_P].flatMap((ptr) => addTo(ptr, [I32_CONST, 16])),
+  ]),
+];
+
+type AdamFn = (count4: number, w: number, m: number, v: number, g: number, constants: number) => void;
+
+type GemmFn = (m4: number, n8: number, k: number, a: number, aRow: number, aCol: number, b: number, ldb: number,
+  c: number, ldc: number, bias: number, flags: number) => void;
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where this runtime has no WebAssembly SIMD. */
+function simdModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      const bytes = assembleModule([
+        { name: 'gemm', params: 12, locals: [[13, I32], [11, V128]], body },
+        { name: 'adam', params: 6, locals: [[10, V128]], body: adamBody },
+      ]);
+      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether this runtime runs the WebAssembly SIMD kernel (else KernelHeap uses the JavaScript loops). */
+export function haveSimdGemm(): boolean {
+  return simdModule() !== null;
+}
+
+/**
+ * One float32 heap and the matrix product over it. Offsets, strides and sizes are in floats (elements).
+ * The heap is a WebAssembly memory when SIMD is available, else a plain array (same layout, JS loops).
+ */
+export class KernelHeap {
+  /** The heap as floats. Re-read after `grow` (growing replaces the buffer). */
+  f32: Float32Array;
+  readonly simd: boolean;
+  private memory: WebAssembly.Memory | null = null;
+  private wasmGemm: GemmFn | null = null;
+  private wasmAdam: AdamFn | null = null;
+
+  /**
+   * @param floats initial size in floats (zero-filled).
+   * @param opts.simd false forces the JavaScript loops (for tests); default: SIMD when available.
+   */
+  constructor(floats: number, opts: { simd?: boolean } = {}) {
+    const module = opts.simd === false ? null : simdModule();
+    this.simd = module !== null;
+    if (module) {
+      this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((floats * 4) / 65536)) });
+      const instance = new WebAssembly.Instance(module, { env: { mem: this.memory } });
+      this.wasmGemm = instance.exports.gemm as GemmFn;
+      this.wasmAdam = instance.exports.adam as AdamFn;
+      this.f32 = new Float32Array(this.memory.buffer);
+    } else {
+      this.f32 = new Float32Array(floats);
+    }
+  }
+
+  /** Make the heap hold at least `floats` floats, keeping its contents. */
+  grow(floats: number): void {
+    if (floats <= this.f32.length) return;
+    if (this.memory) {
+      this.memory.grow(Math.ceil((floats * 4 - this.memory.buffer.byteLength) / 65536));
+      this.f32 = new Float32Array(this.memory.buffer);
+    } else {
+      const bigger = new Float32Array(floats);
+      bigger.set(this.f32);
+      this.f32 = bigger;
+    }
+  }
+
+  /**
+   * C = A·B (+ bias) (then ReLU), all in the heap. A is m × k, read at a + i·aRow + p·aCol; B is k × n
+   * row-major with row stride ldb; C is m × n row-major with row stride ldc; bias (n floats) or -1.
+   * Computes roundUp(m, 4) rows and roundUp(n, 8) columns: A, B, bias and C must have room for them.
+   */
+  gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, ldb: number,
+    c: number, ldc: number, bias = -1, relu = false): void {
+    const m4 = Math.ceil(m / GEMM_ROWS);
+    const n8 = Math.ceil(n / GEMM_COLS);
+    const flags = (bias >= 0 ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0);
+    if (this.wasmGemm) {
+      this.wasmGemm(m4, n8, k, a * 4, aRow * 4, aCol * 4, b * 4, ldb * 4, c * 4, ldc * 4, Math.max(bias, 0) * 4, flags);
+    } else {
+      gemmJs(this.f32, m4 * GEMM_ROWS, n8 * GEMM_COLS, k, a, aRow, aCol, b, ldb, c, ldc, bias, relu);
+    }
+  }
+
+  /**
+   * One Adam update of `count` weights at `w` (a multiple of 4), their moments at `m` and `v` and gradients
+   * at `g` (offsets in floats): m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; w ← w − stepSize·m / (√(v·invC2) + ε).
+   * `scratch` is 8 floats of the heap the kernel reads the constants from. The SIMD kernel computes in
+   * float32, the fallback in float64 (both store float32): results agree to float32 rounding.
+   */
+  adam(count: number, w: number, m: number, v: number, g: number, k: AdamStepConstants, scratch: number): void {
+    const { beta1, beta2, stepSize, invC2, epsilon } = k;
+    const h = this.f32;
+    if (this.wasmAdam) {
+      h[scratch] = beta1;
+      h[scratch + 1] = 1 - beta1;
+      h[scratch + 2] = beta2;
+      h[scratch + 3] = 1 - beta2;
+      h[scratch + 4] = stepSize;
+      h[scratch + 5] = invC2;
+      h[scratch + 6] = epsilon;
+      this.wasmAdam(Math.ceil(count / 4), w * 4, m * 4, v * 4, g * 4, scratch * 4);
+      return;
+    }
+    const b1c = 1 - beta1;
+    const b2c = 1 - beta2;
+    for (let i = 0; i < count; i++) {
+      const gi = h[g + i];
+      const mi = beta1 * h[m + i] + b1c * gi;
+      const vi = beta2 * h[v + i] + b2c * gi * gi;
+      h[m + i] = mi;
+      h[v + i] = vi;
+      h[w + i] -= (stepSize * mi) / (Math.sqrt(vi * invC2) + epsilon);
+    }
+  }
+}
+
+/** Adam's step size constants for one update, in the order the `adam` kernel reads them. */
+export interface AdamStepConstants {
+  beta1: number;
+  beta2: number;
+  /** lr / (1 − β₁ᵗ) */
+  stepSize: number;
+  /** 1 / (1 − β₂ᵗ) */
+  invC2: number;
+  epsilon: number;
+}
+
+/** The JavaScript fallback of `KernelHeap.gemm` (rows and columns already rounded up). */
+function gemmJs(h: Float32Array, m: number, n: number, k: number, a: number, aRow: number, aCol: number,
+  b: number, ldb: number, c: number, ldc: number, bias: number, relu: boolean): void {
+  for (let i = 0; i < m; i++) {
+    const ci = c + i * ldc;
+    for (let j = 0; j < n; j++) h[ci + j] = bias >= 0 ? h[bias + j] : 0;
+    for (let p = 0; p < k; p++) {
+      const s = h[a + i * aRow + p * aCol];
+      const bp = b + p * ldb;
+      for (let j = 0; j < n; j++) h[ci + j] += s * h[bp + j];
+    }
+    if (relu) for (let j = 0; j < n; j++) if (!(h[ci + j] > 0)) h[ci + j] = 0;
+  }
+}

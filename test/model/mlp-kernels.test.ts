@@ -1,0 +1,139 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../lib/data/random';
+import { buildMlp, selectBackend, toCategorical, train } from '../../lib/model';
+import { GEMM_COLS, GEMM_ROWS, haveSimdGemm, KernelHeap, roundUp } from '../../lib/model/mlp-kernels';
+
+/** Naive triple loop in float64: C = op(A)·op(B) (+ bias) (ReLU), on dense row-major arrays. */
+function naive(m: number, n: number, k: number, at: (i: number, p: number) => number, bt: (p: number, j: number) => number,
+  bias: Float32Array | null, relu: boolean): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = bias ? bias[j] : 0;
+      for (let p = 0; p < k; p++) s += at(i, p) * bt(p, j);
+      c[i * n + j] = relu ? Math.max(s, 0) : s;
+    }
+  }
+  return c;
+}
+
+function random(size: number, rng: () => number): Float32Array {
+  return Float32Array.from({ length: size }, () => rng() * 2 - 1);
+}
+
+// The SIMD kernel where this runtime has it, and always the JavaScript fallback.
+const variants = [...(haveSimdGemm() ? [true] : []), false];
+
+describe.each(variants)('KernelHeap.gemm (simd: %s)', (simd) => {
+  // Odd sizes: none of m, n, k is a multiple of the 4 × 8 register block.
+  const shapes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 7], [7, 13, 11], [33, 10, 27], [5, 37, 64]];
+
+  it('C = A·B + bias, ReLU fused, matches a naive loop on the logical region and leaves zero padding zero', () => {
+    const rng = mulberry32(1);
+    for (const [m, n, k] of shapes) {
+      for (const [useBias, relu] of [[false, false], [true, true], [true, false]] as const) {
+        const ld = roundUp(n, GEMM_COLS);
+        const mr = roundUp(m, GEMM_ROWS);
+        const A = random(m * k, rng);
+        const B = random(k * n, rng);
+        const bias = random(n, rng);
+        const heap = new KernelHeap(10, { simd });
+        const a = 0, b = a + mr * k, c = b + k * ld, bi = c + mr * ld;
+        heap.grow(bi + ld);
+        const h = heap.f32;
+        h.set(A, a);
+        for (let p = 0; p < k; p++) h.set(B.subarray(p * n, (p + 1) * n), b + p * ld);
+        h.set(bias, bi);
+        heap.gemm(m, n, k, a, k, 1, b, ld, c, ld, useBias ? bi : -1, relu);
+        const want = naive(m, n, k, (i, p) => A[i * k + p], (p, j) => B[p * n + j], useBias ? bias : null, relu);
+        let err = 0;
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) err = Math.max(err, Math.abs(heap.f32[c + i * ld + j] - want[i * n + j]));
+        expect(err, `${m}×${n}×${k}`).toBeLessThan(1e-5 * k);
+        // Zero-padded B columns and bias give zero (or ReLU(0)) padded columns.
+        for (let i = 0; i < m; i++) for (let j = n; j < ld; j++) expect(heap.f32[c + i * ld + j]).toBe(0);
+      }
+    }
+  });
+
+  it('C = Aᵀ·B (A read down its columns) and C = A·Bᵀ (as (B·Aᵀ)ᵀ) match a naive loop', () => {
+    const rng = mulberry32(2);
+    for (const [m, n, k] of shapes) {
+      // Aᵀ·B: the stored matrix is k × m (ld = roundUp(m, 8)), read with strides (1, ld).
+      const ldA = roundUp(m, GEMM_COLS);
+      const ld = roundUp(n, GEMM_COLS);
+      const At = random(k * m, rng);
+      const B = random(k * n, rng);
+      const heap = new KernelHeap(10, { simd });
+      const a = 0, b = a + k * ldA, c = b + k * ld;
+      heap.grow(c + roundUp(m, GEMM_ROWS) * ld);
+      for (let p = 0; p < k; p++) heap.f32.set(At.subarray(p * m, (p + 1) * m), a + p * ldA);
+      for (let p = 0; p < k; p++) heap.f32.set(B.subarray(p * n, (p + 1) * n), b + p * ld);
+      heap.gemm(m, n, k, a, 1, ldA, b, ld, c, ld);
+      const want = naive(m, n, k, (i, p) => At[p * m + i], (p, j) => B[p * n + j], null, false);
+      let err = 0;
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) err = Math.max(err, Math.abs(heap.f32[c + i * ld + j] - want[i * n + j]));
+      expect(err, `ᵀ ${m}×${n}×${k}`).toBeLessThan(1e-5 * k);
+
+      // A·Bᵀ with A m × k and B n × k: computed as Cᵀ = B·Aᵀ, Aᵀ stored k × roundUp(m, 8).
+      const A2 = random(m * k, rng);
+      const B2 = random(n * k, rng);
+      const ldT = roundUp(m, GEMM_COLS);
+      const h2 = new KernelHeap(10, { simd });
+      const bb = 0, aT = bb + roundUp(n, GEMM_ROWS) * k, cT = aT + k * ldT;
+      h2.grow(cT + roundUp(n, GEMM_ROWS) * ldT);
+      h2.f32.set(B2, bb);
+      for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) h2.f32[aT + p * ldT + i] = A2[i * k + p];
+      h2.gemm(n, m, k, bb, k, 1, aT, ldT, cT, ldT);
+      const want2 = naive(m, n, k, (i, p) => A2[i * k + p], (p, j) => B2[j * k + p], null, false);
+      let err2 = 0;
+      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) err2 = Math.max(err2, Math.abs(h2.f32[cT + j * ldT + i] - want2[i * n + j]));
+      expect(err2, `Bᵀ ${m}×${n}×${k}`).toBeLessThan(1e-5 * k);
+    }
+  });
+
+  it('adam matches the formula computed in float64', () => {
+    const rng = mulberry32(3);
+    const n = 12;
+    const heap = new KernelHeap(5 * n + 8, { simd });
+    const h = heap.f32;
+    for (let i = 0; i < 4 * n; i++) h[i] = rng() - 0.5;
+    for (let i = 2 * n; i < 3 * n; i++) h[i] = Math.abs(h[i]); // second moments are ≥ 0
+    const before = Float64Array.from(h.subarray(0, 4 * n));
+    const k = { beta1: 0.9, beta2: 0.999, stepSize: 0.001 / 0.1, invC2: 1 / 0.001, epsilon: 1e-7 };
+    heap.adam(n, 0, n, 2 * n, 3 * n, k, 4 * n);
+    for (let i = 0; i < n; i++) {
+      const g = before[3 * n + i];
+      const m = 0.9 * before[n + i] + 0.1 * g;
+      const v = 0.999 * before[2 * n + i] + 0.001 * g * g;
+      const w = before[i] - (k.stepSize * m) / (Math.sqrt(v * k.invC2) + k.epsilon);
+      expect(h[n + i]).toBeCloseTo(m, 6);
+      expect(h[2 * n + i]).toBeCloseTo(v, 6);
+      expect(Math.abs(h[i] - w)).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('fast path on odd widths and a partial last batch', () => {
+  beforeAll(async () => {
+    await selectBackend({ quiet: true });
+  });
+
+  it('computes what the autodiff step computes (13 → 37 → 19 → 5, 203 rows, batch 32, dropout)', async () => {
+    const rng = mulberry32(9);
+    const X = Array.from({ length: 203 }, () => random(13, rng));
+    const y = toCategorical(X.map((r) => (r[0] > 0 ? 1 : 0) + (r[1] > 0 ? 2 : 0) + (r[2] > 0.5 ? 1 : 0)), 5);
+    const run = async (fastPath: boolean) => {
+      const m = buildMlp({ inputSize: 13, classCount: 5, hiddenUnits: [37, 19], seed: 4 });
+      const h = await train(m, X, y, { epochs: 3, seed: 2, verbose: 0, fastPath });
+      const w = await Promise.all(m.getWeights().map(async (t) => (await t.data()) as Float32Array));
+      return { h, w };
+    };
+    const fast = await run(true);
+    const slow = await run(false);
+    let maxDiff = 0;
+    fast.w.forEach((w, i) => w.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - slow.w[i][j])))));
+    expect(maxDiff).toBeLessThan(1e-4);
+    fast.h.loss.forEach((l, i) => expect(l).toBeCloseTo(slow.h.loss[i], 4));
+    expect(fast.h.acc).toEqual(slow.h.acc);
+  });
+});
