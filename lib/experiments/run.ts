@@ -286,18 +286,22 @@ export async function runSplit(
   let augmentedCount = 0;
   if (params.augment) {
     const spec = parseAugmentSpec(params.augment, params.augmentCopies);
-    const clips: Clip[] = trainIdx.map((i) => {
-      const { samples, sampleRate } = loadAudioSync(items[i].path, { sampleRate: params.sampleRate, mono: true });
-      return { id: items[i].id, samples, sampleRate, label: items[i].label };
-    });
-    const copies = augmentTrainingClips(trainingPart({ train: clips }), spec, params.seed).filter((c) => c.augmentedFrom);
-    for (const c of copies) {
-      const f = featureOfSamples(c.samples, c.sampleRate, table.spec, { spec, seed: c.augmentSeed ?? 0 });
-      trainRows.push(f.data);
-      trainShapes.push(f.shape);
-      trainY.push(c.label as string);
+    // In chunks, so the decoded audio of a whole training side (GBs on UrbanSound8K) is never held at once.
+    const chunkSize = 64;
+    for (let start = 0; start < trainIdx.length; start += chunkSize) {
+      const clips: Clip[] = trainIdx.slice(start, start + chunkSize).map((i) => {
+        const { samples, sampleRate } = loadAudioSync(items[i].path, { sampleRate: params.sampleRate, mono: true });
+        return { id: items[i].id, samples, sampleRate, label: items[i].label };
+      });
+      const copies = augmentTrainingClips(trainingPart({ train: clips }), spec, params.seed).filter((c) => c.augmentedFrom);
+      for (const c of copies) {
+        const f = featureOfSamples(c.samples, c.sampleRate, table.spec, { spec, seed: c.augmentSeed ?? 0 });
+        trainRows.push(f.data);
+        trainShapes.push(f.shape);
+        trainY.push(c.label as string);
+      }
+      augmentedCount += copies.length;
     }
-    augmentedCount = copies.length;
   }
   let testRows: Float32Array[] = testIdx.map((i) => table.rows[i] as Float32Array);
   const testShapes: number[][] = testIdx.map((i) => table.shapes[i] as number[]);
