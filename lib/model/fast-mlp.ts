@@ -231,11 +231,16 @@ export class FastMlpTrainer {
     });
 
     // Softmax, crossentropy, accuracy and the logits' gradient (p − y)/batch, as TensorFlow/Keras compute
-    // categorical crossentropy on a softmax output (from its logits).
+    // categorical crossentropy on a softmax output (from its logits). Gradients are written both row-major
+    // (dz, for dW = inputᵀ·dz) and transposed (dzT, for dhᵀ = W·dzᵀ); the bias gradient is Σ dz over rows.
+    const g = this.block * 3;
     const last = slots[slots.length - 1];
     const classes = last.units;
     const z = last.post;
     const dz = last.dz;
+    const dzT = this.dzT;
+    const dbTop = layers[layers.length - 1].bias ? g + last.bias : -1;
+    if (dbTop >= 0) h.fill(0, dbTop, dbTop + classes);
     let lossSum = 0;
     let correct = 0;
     // Keras clips probabilities to [ε, 1 − ε] before the log.
@@ -255,52 +260,41 @@ export class FastMlpTrainer {
       const label = labels[r];
       for (let c = 0; c < classes; c++) {
         const p = Math.exp(h[z + o + c] - max) / sum;
-        h[dz + o + c] = (p - (c === label ? 1 : 0)) / size;
+        const d = (p - (c === label ? 1 : 0)) / size;
+        h[dz + o + c] = d;
+        h[dzT + c * rows + r] = d;
+        if (dbTop >= 0) h[dbTop + c] += d;
         if (c === label) lossSum -= Math.log(Math.min(Math.max(p, eps), 1 - eps));
       }
       if (best === label) correct++;
     }
 
-    // Backward: db = Σ dz, dW = inputᵀ·dz, and for the layer below dh = dz·Wᵀ (as W·dzᵀ) times the mask and
-    // ReLU's derivative.
-    const g = this.block * 3;
+    // Backward: dW = inputᵀ·dz, and for the layer below dh = dz·Wᵀ (as (W·dzᵀ)ᵀ) times the Dropout mask and
+    // ReLU's derivative, with its bias gradient summed on the way.
+    const dhT = this.dhT;
     for (let i = layers.length - 1; i >= 0; i--) {
-      const l = layers[i];
       const s = slots[i];
-      if (l.bias) {
-        const { units, ldOut, dz } = s;
-        const db = g + s.bias;
-        h.fill(0, db, db + units);
-        for (let r = 0; r < size; r++) {
-          const o = dz + r * ldOut;
-          for (let c = 0; c < units; c++) h[db + c] += h[o + c];
-        }
-      }
       const below = i > 0 ? slots[i - 1] : null;
-      const inputOf = below ? below.out : this.x;
-      heap.gemm(s.inputs, s.units, size, inputOf, 1, s.ldIn, s.dz, s.ldOut, g + s.kernel, s.ldOut);
+      heap.gemm(s.inputs, s.units, size, below ? below.out : this.x, 1, s.ldIn, s.dz, s.ldOut, g + s.kernel, s.ldOut);
       if (!below) break;
-      // dzᵀ [units × rows]; columns past the batch are zero (the product computes them).
-      const dzT = this.dzT;
-      const { units, ldOut, dz: dzAt } = s;
+      // Columns of dzT past the batch hold finite leftovers; the product computes them, nothing reads them.
+      heap.gemm(s.inputs, size, s.units, s.kernel, s.ldOut, 1, dzT, rows, dhT, rows);
+      const { relu, bias, dropout } = layers[i - 1];
+      const { mask, units, ldOut, post, out, dz: dzBelow } = below;
+      // With ReLU and dropout, mask·step(post) is `scale` where out = post·mask > 0, else 0.
+      const scale = Math.fround(1 / (1 - dropout)); // the mask's float32 value
       for (let c = 0; c < units; c++) {
-        const o = dzT + c * rows;
-        for (let r = 0, from = dzAt + c; r < size; r++, from += ldOut) h[o + r] = h[from];
-        h.fill(0, o + size, o + roundUp(size, GEMM_COLS));
-      }
-      heap.gemm(s.inputs, size, s.units, s.kernel, s.ldOut, 1, dzT, rows, this.dhT, rows);
-      const relu = layers[i - 1].relu;
-      const { mask, units: unitsBelow, ldOut: ldBelow, post, dz: dzBelow } = below;
-      const dhT = this.dhT;
-      for (let r = 0; r < size; r++) {
-        const o = r * ldBelow;
-        const mo = r * unitsBelow;
-        for (let c = 0, from = dhT + r; c < unitsBelow; c++, from += rows) {
-          let d = h[from];
-          if (mask) d *= mask[mo + c];
-          if (relu && !(h[post + o + c] > 0)) d = 0;
-          h[dzBelow + o + c] = d;
+        let sum = 0;
+        const col = c * rows;
+        for (let r = 0, at = c; r < size; r++, at += ldOut) {
+          let d = h[dhT + col + r];
+          if (relu) d = h[(mask ? out : post) + at] > 0 ? (mask ? d * scale : d) : 0;
+          else if (mask) d *= mask[r * units + c];
+          h[dzBelow + at] = d;
+          h[dzT + col + r] = d;
+          sum += d;
         }
+        if (bias) h[g + below.bias + c] = sum;
       }
     }
     this.adamStep();
