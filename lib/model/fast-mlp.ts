@@ -283,19 +283,7 @@ export class FastMlpTrainer {
       const { mask, units, ldOut, post, out, dz: dzBelow } = below;
       // With ReLU and dropout, mask·step(post) is `scale` where out = post·mask > 0, else 0.
       const scale = Math.fround(1 / (1 - dropout)); // the mask's float32 value
-      for (let c = 0; c < units; c++) {
-        let sum = 0;
-        const col = c * rows;
-        for (let r = 0, at = c; r < size; r++, at += ldOut) {
-          let d = h[dhT + col + r];
-          if (relu) d = h[(mask ? out : post) + at] > 0 ? (mask ? d * scale : d) : 0;
-          else if (mask) d *= mask[r * units + c];
-          h[dzBelow + at] = d;
-          h[dzT + col + r] = d;
-          sum += d;
-        }
-        if (bias) h[g + below.bias + c] = sum;
-      }
+      gradientBelow(h, size, rows, units, ldOut, dhT, dzBelow, dzT, relu ? (mask ? out : post) : -1, mask, scale, bias ? g + below.bias : -1);
     }
     this.adamStep();
     return { lossSum, correct };
@@ -342,4 +330,30 @@ function copyIn(h: Float32Array, at: number, from: Float32Array, rows: number, c
 /** Copy a [rows × cols] array with row stride `ld` out of the heap into a dense row-major array. */
 function copyOut(h: Float32Array, at: number, to: Float32Array, rows: number, cols: number, ld: number): void {
   for (let r = 0; r < rows; r++) to.set(h.subarray(at + r * ld, at + r * ld + cols), r * cols);
+}
+
+/**
+ * The gradient of the layer below from dhᵀ [units × rows]: d = dh ⊙ Dropout mask ⊙ ReLU′, written row-major
+ * at `dz` (row stride ld) and transposed at `dzT` (row stride rows); its column sums (the bias gradient) at
+ * `db` unless db < 0. With ReLU (`act` ≥ 0), ReLU′ is read from `act` (the layer's output; with dropout
+ * the output after the mask, where out > 0 ⇔ post > 0 and mask = scale). Without ReLU the mask is applied.
+ */
+function gradientBelow(h: Float32Array, size: number, rows: number, units: number, ld: number, dhT: number, dz: number,
+  dzT: number, act: number, mask: Float32Array | null, scale: number, db: number): void {
+  if (db >= 0) h.fill(0, db, db + units);
+  for (let r = 0; r < size; r++) {
+    const o = r * ld;
+    for (let c = 0, t = r; c < units; c++, t += rows) {
+      let d = h[dhT + t];
+      if (act >= 0) {
+        if (!(h[act + o + c] > 0)) d = 0;
+        else if (mask) d *= scale;
+      } else if (mask) {
+        d *= mask[r * units + c];
+      }
+      h[dz + o + c] = d;
+      h[dzT + t] = d;
+      if (db >= 0) h[db + c] += d;
+    }
+  }
 }

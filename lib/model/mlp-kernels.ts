@@ -17,7 +17,7 @@
 import {
   assembleModule, addTo, BLOCK, BR_IF, doWhileCount, ELSE, END, F32_LOAD, F32X4_ADD, F32X4_MAX, F32X4_MUL,
   F32X4_DIV, F32X4_SPLAT, F32X4_SQRT, F32X4_SUB, get, I32, I32_ADD, I32_AND, I32_CONST, I32_EQZ, I32_MUL, IF, mem, set, tee, V128, V128_LOAD,
-  V128_STORE, VOID, zeroV128,
+  V128_LOAD32_SPLAT, V128_STORE, VOID, zeroV128,
 } from '../util/wasm';
 
 /** Rows per register block (m is rounded up to this). */
@@ -46,7 +46,7 @@ const ifFlag = (bit: number, then: number[], otherwise: number[] = []) => [
 ];
 /** acc[2r], acc[2r+1] += splat(*pa) · (b0, b1) */
 const rowMulAdd = (r: number, pa: number) => [
-  ...get(pa), F32_LOAD, ...mem(0), ...F32X4_SPLAT, ...set(S),
+  ...get(pa), ...V128_LOAD32_SPLAT, ...mem(0), ...set(S),
   ...get(ACC[2 * r]), ...get(S), ...get(B0), ...F32X4_MUL, ...F32X4_ADD, ...set(ACC[2 * r]),
   ...get(ACC[2 * r + 1]), ...get(S), ...get(B1), ...F32X4_MUL, ...F32X4_ADD, ...set(ACC[2 * r + 1]),
 ];

@@ -12,7 +12,7 @@ export const I32_CONST = 0x41, I32_EQZ = 0x45, I32_AND = 0x71, I32_ADD = 0x6a, I
 export const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
 
 const SIMD = 0xfd;
-export const V128_LOAD = [SIMD, 0x00], V128_STORE = [SIMD, 0x0b], V128_CONST = [SIMD, 0x0c];
+export const V128_LOAD = [SIMD, 0x00], V128_LOAD32_SPLAT = [SIMD, 0x09], V128_STORE = [SIMD, 0x0b], V128_CONST = [SIMD, 0x0c];
 export const F32X4_SPLAT = [SIMD, 0x13], F32X4_EXTRACT_LANE = [SIMD, 0x1f];
 export const F32X4_ADD = [SIMD, 0xe4, 0x01], F32X4_SUB = [SIMD, 0xe5, 0x01], F32X4_MUL = [SIMD, 0xe6, 0x01];
 export const F32X4_DIV = [SIMD, 0xe7, 0x01], F32X4_MAX = [SIMD, 0xe9, 0x01], F32X4_SQRT = [SIMD, 0xe3, 0x01];

@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
   const ours = await timeEpochs(epochs, async () => {
     await train(m2, X, y, { epochs: 1, batchSize: 32, seed: seed++, verbose: 0 });
   });
-  report('soundlab train() (direct-kernel step)', ours);
+  report('soundlab train() (wasm SIMD step)', ours);
   const m3 = fresh();
   report('soundlab train(), autodiff step', await timeEpochs(Math.min(epochs, 3), async () => {
     await train(m3, X, y, { epochs: 1, batchSize: 32, seed: seed++, verbose: 0, fastPath: false });
