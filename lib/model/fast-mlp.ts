@@ -119,6 +119,8 @@ export class FastMlpTrainer {
   private x = 0;
   private dzT = 0;
   private dhT = 0;
+  /** `widest` floats for a bias gradient nobody reads (layers without bias); the float before: a constant. */
+  private scratch = 0;
   /** Rows the activation buffers hold (a multiple of GEMM_COLS). */
   private rows = 0;
 
@@ -195,7 +197,8 @@ export class FastMlpTrainer {
     });
     this.dzT = offset;
     this.dhT = offset + widest * rows;
-    offset = this.dhT + widest * rows;
+    this.scratch = this.dhT + widest * rows + 1;
+    offset = this.scratch + widest;
     this.heap.grow(offset);
     // Fresh buffers must start at zero: padded columns are read by the products (as zeros).
     this.heap.f32.fill(0, 4 * this.block, offset);
@@ -283,7 +286,13 @@ export class FastMlpTrainer {
       const { mask, units, ldOut, post, out, dz: dzBelow } = below;
       // With ReLU and dropout, mask·step(post) is `scale` where out = post·mask > 0, else 0.
       const scale = Math.fround(1 / (1 - dropout)); // the mask's float32 value
-      gradientBelow(h, size, rows, units, ldOut, dhT, dzBelow, dzT, relu ? (mask ? out : post) : -1, mask, scale, bias ? g + below.bias : -1);
+      if (relu) {
+        const db = bias ? g + below.bias : this.scratch;
+        h.fill(0, db, db + units);
+        heap.reluGradient(size, units, rows, ldOut, dhT, dzBelow, dzT, mask ? out : post, mask ? scale : 1, db, this.scratch - 1);
+      } else {
+        gradientBelow(h, size, rows, units, ldOut, dhT, dzBelow, dzT, mask, bias ? g + below.bias : -1);
+      }
     }
     this.adamStep();
     return { lossSum, correct };
@@ -333,24 +342,18 @@ function copyOut(h: Float32Array, at: number, to: Float32Array, rows: number, co
 }
 
 /**
- * The gradient of the layer below from dhᵀ [units × rows]: d = dh ⊙ Dropout mask ⊙ ReLU′, written row-major
- * at `dz` (row stride ld) and transposed at `dzT` (row stride rows); its column sums (the bias gradient) at
- * `db` unless db < 0. With ReLU (`act` ≥ 0), ReLU′ is read from `act` (the layer's output; with dropout
- * the output after the mask, where out > 0 ⇔ post > 0 and mask = scale). Without ReLU the mask is applied.
+ * The gradient of a layer without ReLU from dhᵀ [units × rows]: d = dh (⊙ Dropout mask), written row-major at
+ * `dz` (row stride ld) and transposed at `dzT` (row stride rows); its column sums (the bias gradient) at `db`
+ * unless db < 0. (Layers with ReLU use the kernel `KernelHeap.reluGradient`.)
  */
 function gradientBelow(h: Float32Array, size: number, rows: number, units: number, ld: number, dhT: number, dz: number,
-  dzT: number, act: number, mask: Float32Array | null, scale: number, db: number): void {
+  dzT: number, mask: Float32Array | null, db: number): void {
   if (db >= 0) h.fill(0, db, db + units);
   for (let r = 0; r < size; r++) {
     const o = r * ld;
     for (let c = 0, t = r; c < units; c++, t += rows) {
       let d = h[dhT + t];
-      if (act >= 0) {
-        if (!(h[act + o + c] > 0)) d = 0;
-        else if (mask) d *= scale;
-      } else if (mask) {
-        d *= mask[r * units + c];
-      }
+      if (mask) d *= mask[r * units + c];
       h[dz + o + c] = d;
       h[dzT + t] = d;
       if (db >= 0) h[db + c] += d;

@@ -16,7 +16,7 @@
 // Where WebAssembly SIMD is unavailable, a JavaScript loop computes the same (same rounding up).
 import {
   assembleModule, addTo, BLOCK, BR_IF, doWhileCount, ELSE, END, F32_LOAD, F32X4_ADD, F32X4_MAX, F32X4_MUL,
-  F32X4_DIV, F32X4_SPLAT, F32X4_SQRT, F32X4_SUB, get, I32, I32_ADD, I32_AND, I32_CONST, I32_EQZ, I32_MUL, IF, mem, set, tee, V128, V128_LOAD,
+  F32, F32_ADD, F32_CONST, F32_GT, F32_MUL, F32_STORE, SELECT, F32X4_DIV, F32X4_SPLAT, F32X4_SQRT, F32X4_SUB, get, I32, I32_ADD, I32_AND, I32_CONST, I32_EQZ, I32_MUL, IF, mem, set, tee, V128, V128_LOAD,
   V128_LOAD32_SPLAT, V128_STORE, VOID, zeroV128,
 } from '../util/wasm';
 
@@ -117,6 +117,35 @@ const adamBody = [
   ]),
 ];
 
+// The gradient below a ReLU layer, from dhᵀ (see KernelHeap.reluGradient):
+// reluGrad(size, units, rowsBytes, ldBytes, dhT, dz, dzT, act, db, constants), pointers in bytes.
+const R_SIZE = 0, R_UNITS = 1, R_ROWS = 2, R_LD = 3, R_DHT = 4, R_DZ = 5, R_DZT = 6, R_ACT = 7, R_DB = 8, R_CONSTS = 9;
+const R_R = 10, R_C = 11, R_PT = 12, R_PZT = 13, R_PO = 14, R_PD = 15, R_PB = 16, R_D = 17, R_SCALE = 18;
+const F32_ZERO = [F32_CONST, 0, 0, 0, 0];
+const f32At = (ptr: number) => [...get(ptr), F32_LOAD, ...mem(0)];
+const reluGradBody = [
+  ...get(R_SIZE), I32_EQZ, BR_IF, 0, ...get(R_UNITS), I32_EQZ, BR_IF, 0,
+  ...f32At(R_CONSTS), ...set(R_SCALE), ...get(R_SIZE), ...set(R_R),
+  ...doWhileCount(R_R, [
+    ...get(R_DHT), ...set(R_PT), ...get(R_DZT), ...set(R_PZT), ...get(R_ACT), ...set(R_PO), ...get(R_DZ), ...set(R_PD),
+    ...get(R_DB), ...set(R_PB), ...get(R_UNITS), ...set(R_C),
+    ...doWhileCount(R_C, [
+      // d = act > 0 ? dh·scale : 0
+      ...f32At(R_PT), ...get(R_SCALE), F32_MUL, ...F32_ZERO, ...f32At(R_PO), ...F32_ZERO, F32_GT, SELECT, ...set(R_D),
+      ...get(R_PD), ...get(R_D), F32_STORE, ...mem(0),
+      ...get(R_PZT), ...get(R_D), F32_STORE, ...mem(0),
+      ...get(R_PB), ...f32At(R_PB), ...get(R_D), F32_ADD, F32_STORE, ...mem(0),
+      ...addTo(R_PT, get(R_ROWS)), ...addTo(R_PZT, get(R_ROWS)),
+      ...addTo(R_PO, [I32_CONST, 4]), ...addTo(R_PD, [I32_CONST, 4]), ...addTo(R_PB, [I32_CONST, 4]),
+    ]),
+    ...addTo(R_DHT, [I32_CONST, 4]), ...addTo(R_DZT, [I32_CONST, 4]),
+    ...addTo(R_ACT, get(R_LD)), ...addTo(R_DZ, get(R_LD)),
+  ]),
+];
+
+type ReluGradFn = (size: number, units: number, rows: number, ld: number, dhT: number, dz: number, dzT: number,
+  act: number, db: number, constants: number) => void;
+
 type AdamFn = (count4: number, w: number, m: number, v: number, g: number, constants: number) => void;
 
 type GemmFn = (m4: number, n8: number, k: number, a: number, aRow: number, aCol: number, b: number, ldb: number,
@@ -131,6 +160,7 @@ function simdModule(): WebAssembly.Module | null {
       const bytes = assembleModule([
         { name: 'gemm', params: 12, locals: [[13, I32], [11, V128]], body },
         { name: 'adam', params: 6, locals: [[10, V128]], body: adamBody },
+        { name: 'reluGrad', params: 10, locals: [[7, I32], [2, F32]], body: reluGradBody },
       ]);
       compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     } catch {
@@ -156,6 +186,7 @@ export class KernelHeap {
   private memory: WebAssembly.Memory | null = null;
   private wasmGemm: GemmFn | null = null;
   private wasmAdam: AdamFn | null = null;
+  private wasmReluGrad: ReluGradFn | null = null;
 
   /**
    * @param floats initial size in floats (zero-filled).
@@ -169,6 +200,7 @@ export class KernelHeap {
       const instance = new WebAssembly.Instance(module, { env: { mem: this.memory } });
       this.wasmGemm = instance.exports.gemm as GemmFn;
       this.wasmAdam = instance.exports.adam as AdamFn;
+      this.wasmReluGrad = instance.exports.reluGrad as ReluGradFn;
       this.f32 = new Float32Array(this.memory.buffer);
     } else {
       this.f32 = new Float32Array(floats);
@@ -202,6 +234,33 @@ export class KernelHeap {
       this.wasmGemm(m4, n8, k, a * 4, aRow * 4, aCol * 4, b * 4, ldb * 4, c * 4, ldc * 4, Math.max(bias, 0) * 4, flags);
     } else {
       gemmJs(this.f32, m4 * GEMM_ROWS, n8 * GEMM_COLS, k, a, aRow, aCol, b, ldb, c, ldc, bias, relu);
+    }
+  }
+
+  /**
+   * Back through a ReLU (and its Dropout) from dhᵀ: for r < size, c < units,
+   *   d = act[r, c] > 0 ? dhT[c, r] · scale : 0,  dz[r, c] = dzT[c, r] = d,  db[c] += d.
+   * `act` is the layer's output (after the mask: out > 0 ⇔ ReLU′ = 1 and the unit was kept, and a kept
+   * unit's mask value is `scale`; scale 1 without dropout). dz and act have row stride ld, dhT and dzT
+   * row stride rows. `scratch`: 1 float of the heap for the constant. Offsets in floats.
+   */
+  reluGradient(size: number, units: number, rows: number, ld: number, dhT: number, dz: number, dzT: number,
+    act: number, scale: number, db: number, scratch: number): void {
+    const h = this.f32;
+    if (this.wasmReluGrad) {
+      h[scratch] = scale;
+      this.wasmReluGrad(size, units, rows * 4, ld * 4, dhT * 4, dz * 4, dzT * 4, act * 4, db * 4, scratch * 4);
+      return;
+    }
+    const s = Math.fround(scale);
+    for (let r = 0; r < size; r++) {
+      const o = r * ld;
+      for (let c = 0, t = r; c < units; c++, t += rows) {
+        const d = h[act + o + c] > 0 ? h[dhT + t] * s : 0;
+        h[dz + o + c] = d;
+        h[dzT + t] = d;
+        h[db + c] += d;
+      }
     }
   }
 

@@ -91,6 +91,27 @@ describe.each(variants)('KernelHeap.gemm (simd: %s)', (simd) => {
     }
   });
 
+  it('reluGradient: d = act > 0 ? dhᵀ·scale : 0, written row-major and transposed, summed per column', () => {
+    const rng = mulberry32(4);
+    const [size, units, rows, ld] = [7, 13, 8, 16];
+    const heap = new KernelHeap(2000, { simd });
+    const h = heap.f32;
+    const dhT = 0, act = 200, dz = 400, dzT = 600, db = 800;
+    for (let i = 0; i < 400; i++) h[i] = rng() - 0.5; // dhT and act: about half the units active
+    for (let c = 0; c < units; c++) h[db + c] = 0.25; // accumulates onto what is there
+    heap.reluGradient(size, units, rows, ld, dhT, dz, dzT, act, 2, db, 900);
+    for (let c = 0; c < units; c++) {
+      let sum = 0.25;
+      for (let r = 0; r < size; r++) {
+        const want = h[act + r * ld + c] > 0 ? Math.fround(h[dhT + c * rows + r] * 2) : 0;
+        expect(h[dz + r * ld + c]).toBe(want);
+        expect(h[dzT + c * rows + r]).toBe(want);
+        sum += want;
+      }
+      expect(h[db + c]).toBeCloseTo(sum, 6);
+    }
+  });
+
   it('adam matches the formula computed in float64', () => {
     const rng = mulberry32(3);
     const n = 12;
