@@ -1,23 +1,27 @@
-// A register-blocked WebAssembly SIMD matrix product (SGEMM) over one heap, for the MLP's training step.
+// Hand-assembled WebAssembly SIMD kernels over one heap for the MLP's training step: SGEMM, Adam, ReLU backward.
 //
-// Why our own kernel instead of tfjs-backend-wasm's: at batch 32 each tfjs kernel call costs more in
+// Why our own kernels instead of tfjs-backend-wasm's: at batch 32 each tfjs kernel call costs more in
 // tensor bookkeeping than in arithmetic, and XNNPACK re-packs a weight matrix whenever its buffer changes
 // (every step, in training). Here everything lives in one WebAssembly memory (`KernelHeap`) laid out
-// once, and the product is one call with pointers and strides: no allocation, no packing.
+// once, and a kernel is one call with pointers and strides: no allocation, no packing. The bytes are
+// written with the tiny assembler in lib/util/wasm.ts (why not a toolchain: see there).
 //
-// The kernel computes C = A·B (+ bias, then ReLU if asked) with A read through arbitrary row and column
+// `gemm` computes C = A·B (+ bias, then ReLU if asked) with A read through arbitrary row and column
 // strides, so the same code does the three products of a Dense layer's step:
 //   forward     Z = H·W + b          A = H (strides ld, 1)
 //   weight grad dW = Hᵀ·dZ           A = Hᵀ (strides 1, ld): H read down its columns
-//   input grad  dHᵀ = W·dZᵀ          A = W, B = dZᵀ (a small transpose of the batch's dZ)
+//   input grad  dHᵀ = W·dZᵀ          A = W, B = dZᵀ (a small transpose of the batch's dZ), i.e. dH = dZ·Wᵀ
 // B and C are row-major. The register block is 4 rows × 8 columns (8 f32x4 accumulators, one broadcast
 // A value times two B vectors per row per k), so m is rounded up to 4 rows and n to 8 columns: the
 // caller's buffers must have those rows/columns (zero-padded operands give zero-padded results).
-// Where WebAssembly SIMD is unavailable, a JavaScript loop computes the same (same rounding up).
+// `adam` is the optimiser's update, four weights at a time; `reluGrad` the backward pass through
+// ReLU + Dropout. Where WebAssembly SIMD is unavailable, JavaScript loops compute the same (same
+// rounding up of the sizes); `haveSimdGemm` tells which.
 import {
-  assembleModule, addTo, BLOCK, BR_IF, doWhileCount, ELSE, END, F32_LOAD, F32X4_ADD, F32X4_MAX, F32X4_MUL,
-  F32, F32_ADD, F32_CONST, F32_GT, F32_MUL, F32_STORE, SELECT, F32X4_DIV, F32X4_SPLAT, F32X4_SQRT, F32X4_SUB, get, I32, I32_ADD, I32_AND, I32_CONST, I32_EQZ, I32_MUL, IF, mem, set, tee, V128, V128_LOAD,
-  V128_LOAD32_SPLAT, V128_STORE, VOID, zeroV128,
+  assembleModule, addTo, BLOCK, BR_IF, doWhileCount, ELSE, END, F32, F32_ADD, F32_CONST, F32_GT, F32_LOAD,
+  F32_MUL, F32_STORE, F32X4_ADD, F32X4_DIV, F32X4_MAX, F32X4_MUL, F32X4_SPLAT, F32X4_SQRT, F32X4_SUB, get, I32,
+  I32_ADD, I32_AND, I32_CONST, I32_EQZ, I32_MUL, IF, mem, SELECT, set, tee, V128, V128_LOAD, V128_LOAD32_SPLAT,
+  V128_STORE, VOID, zeroV128,
 } from '../util/wasm';
 
 /** Rows per register block (m is rounded up to this). */
