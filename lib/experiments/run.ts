@@ -15,8 +15,7 @@ import { CNN_DEFAULTS, FEATURE_DEFAULTS, RNN_DEFAULTS, TRAIN_DEFAULTS } from '..
 import { dctRows } from '../features/dct';
 import { extractFeatures, type FeatureKind } from '../features/extract';
 import { fitFrames } from '../features/extract-job';
-import { meanOverFrames } from '../features/matrix';
-import { logMelSpectrogram } from '../features/mfcc';
+import { logMelSpectrogram, mfccMeanFromLogMel } from '../features/mfcc';
 import { mostFrequentClass } from '../model/baseline';
 import { buildCnn } from '../model/cnn';
 import { LabelEncoder, toCategorical } from '../model/labels';
@@ -187,12 +186,12 @@ export function featureOfSamples(
   let logMel = logMelSpectrogram(samples, sampleRate, { nMels });
   if (augment && hasSpectrogramSteps(augment.spec)) logMel = augmentSpectrogram(logMel, augment.spec, augment.seed);
   if (spec.kind === 'logmel') return { data: fitFrames(logMel, spec.frames), shape: [nMels, spec.frames] };
-  const m = dctRows(logMel, spec.nMfcc);
-  if (spec.kind === 'mfcc') return { data: m.data, shape: [m.nRows, m.nCols] };
   if (spec.kind === 'mfccMean') {
-    const data = meanOverFrames(m);
+    const data = mfccMeanFromLogMel(logMel, spec.nMfcc);
     return { data, shape: [data.length] };
   }
+  const m = dctRows(logMel, spec.nMfcc);
+  if (spec.kind === 'mfcc') return { data: m.data, shape: [m.nRows, m.nCols] };
   throw new ExperimentError(`feature kind '${spec.kind}' is not a model input`);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { column, FeatureError, logMelSpectrogram, meanOverFrames, melSpectrogram, mfcc, mfccMean, powerSpectrogram, row } from '../../lib/features';
+import { column, FeatureError, logMelSpectrogram, meanOverFrames, melSpectrogram, mfcc, mfccMean, mfccMeanFromLogMel, powerSpectrogram, row } from '../../lib/features';
 
 const tone = (hz: number, seconds: number, sr = 22050) =>
   Float32Array.from({ length: Math.round(seconds * sr) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / sr));
@@ -61,11 +61,15 @@ describe('mfcc', () => {
     for (const v of M.data) expect(Number.isFinite(v)).toBe(true);
   });
 
-  it('mfccMean is the per-coefficient mean over frames', () => {
-    const x = tone(300, 1.5);
+  it('mfccMean is the per-coefficient mean over frames (computed as the DCT of the mean log-mel frame)', () => {
+    // A chirp-like mix so every coefficient varies from frame to frame.
+    const x = tone(300, 1.5).map((v, i) => v + 0.3 * Math.sin(2 * Math.PI * (200 + i / 20) * (i / 22050)));
     const mean = mfccMean(x);
-    expect(Array.from(mean)).toEqual(Array.from(meanOverFrames(mfcc(x))));
+    const perFrame = meanOverFrames(mfcc(x));
     expect(mean.length).toBe(40);
+    for (let k = 0; k < 40; k++) expect(Math.abs(mean[k] - perFrame[k])).toBeLessThan(1e-4);
+    // The experiments' path from an already computed log-mel gives the very same numbers.
+    expect(Array.from(mfccMeanFromLogMel(logMelSpectrogram(x), 40))).toEqual(Array.from(mean));
   });
 
   it('rejects nMfcc larger than nMels and a non-positive sample rate', () => {
