@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { nonNegativeInt, openFraction, positiveInt, positiveNumber, rate } from './options';
 import { loadDataset } from '../data/dataset';
 import {
   compareModels,
@@ -17,21 +18,6 @@ import {
 import { selectBackend } from '../model/backend';
 import { groupSplit, stratifiedSplit, warnIfLeaky, type Split } from '../model/splits';
 
-const positiveInt = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'`);
-  return n;
-};
-const nonNegativeInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`must be a non-negative integer, got '${value}'`);
-  return n;
-};
-const positiveNumber = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a positive number, got '${value}'`);
-  return n;
-};
 const intList = (name: string) => (value: string): number[] => {
   const xs = value.split(',').map((s) => Number(s.trim()));
   if (xs.length === 0 || xs.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`${name} must be comma-separated positive integers, got '${value}'`);
@@ -74,11 +60,7 @@ export function addExperimentOptions(cmd: Command): Command {
     .option('--batch-size <n>', 'batch size (default 32)', positiveInt('--batch-size'))
     .option('--learning-rate <lr>', 'Adam learning rate (default 0.001)', positiveNumber('--learning-rate'))
     .option('--hidden-units <list>', 'MLP hidden layers, e.g. 256,256', intList('--hidden-units'))
-    .option('--dropout <rate>', 'dropout rate (default: 0.5 MLP and CNN, 0.3 RNN)', (v) => {
-      const n = Number(v);
-      if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`--dropout must be in [0, 1), got '${v}'`);
-      return n;
-    })
+    .option('--dropout <rate>', 'dropout rate (default: 0.5 MLP and CNN, 0.3 RNN)', rate('--dropout'))
     .option('--n-mfcc <n>', 'MFCCs (MLP vector, RNN frames; default 40)', positiveInt('--n-mfcc'))
     .option('--n-mels <n>', 'CNN patch mel bands (default 128)', positiveInt('--n-mels'))
     .option('--frames <n>', 'CNN patch / RNN sequence frames (default 128 ≈ 3 s)', positiveInt('--frames'))
@@ -96,7 +78,7 @@ export function addExperimentOptions(cmd: Command): Command {
     .option('--augment <spec>', 'augment the TRAINING side only, e.g. shift,stretch,pitch,noise:20,specaugment')
     .option('--augment-copies <n>', 'augmented copies per training clip (default 1)', positiveInt('--augment-copies'))
     .option('--sample-rate <hz>', 'load clips at this rate (default 22050)', positiveInt('--sample-rate'))
-    .option('--seed <n>', 'seed of splits, initial weights, shuffles, dropout and augmentation (default 0)', nonNegativeInt);
+    .option('--seed <n>', 'seed of splits, initial weights, shuffles, dropout and augmentation (default 0)', nonNegativeInt('--seed'));
 }
 
 /** The experiment parameters given on the command line (undefined ones are left to the defaults). */
@@ -137,15 +119,11 @@ export function register(program: Command): void {
     .option('--only-folds <list>', 'with --folds: hold out only these folds (e.g. 1,2 for a quick look); training still uses every other fold', intList('--only-folds'))
     .option('--test-fold <n>', 'hold out this one fold instead of a random split', positiveInt('--test-fold'))
     .option('--group-split', 'hold out whole groups (UrbanSound8K recordings fsID, FSDD speakers) instead of a random split: no leak')
-    .option('--test-size <fraction>', 'random split: test fraction (default 0.2)', (v) => {
-      const n = Number(v);
-      if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`--test-size must be in (0, 1), got '${v}'`);
-      return n;
-    }, 0.2)
+    .option('--test-size <fraction>', 'random split: test fraction (default 0.2)', openFraction('--test-size'), 0.2)
     .option('--models <list>', `models to compare (${MODEL_KINDS.join(',')})`, parseModels, ['baseline', 'mlp', 'cnn', 'rnn'] as ModelKind[]);
   addExperimentOptions(cmd)
     .option('--json <file>', 'also write the results (per model, per fold) as JSON')
-    .option('--workers <n>', 'feature worker threads (0 = none; default one per core)', nonNegativeInt)
+    .option('--workers <n>', 'feature worker threads (0 = none; default one per core)', nonNegativeInt('--workers'))
     .option('--no-cache', 'recompute features instead of using the feature cache')
     .option('--verbose', 'print the epoch lines of every training')
     .action(async (opts: EvaluateOptions) => {

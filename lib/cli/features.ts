@@ -1,23 +1,10 @@
 // `soundlab features --out OUT.json FILE...`: the tutorial's MFCC features for a list of files, as JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { nonNegativeInt, positiveInt } from './options';
 import { FEATURE_DEFAULTS } from '../defaults';
 import { extractFeatures, ExtractResult } from '../features/extract';
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'`);
-    return n;
-  };
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`must be a non-negative integer, got '${value}'`);
-  return n;
-}
 
 /**
  * The JSON object the command writes: each clip's base name → its MFCC mean (nMfcc numbers) or, for
@@ -66,7 +53,7 @@ export function register(program: Command): void {
     .option('--sample-rate <hz>', 'load every clip at this rate, mono', positiveInt('--sample-rate'), FEATURE_DEFAULTS.sampleRate)
     .option('--n-mfcc <n>', 'MFCCs per frame', positiveInt('--n-mfcc'), FEATURE_DEFAULTS.nMfcc)
     .option('--frames', 'write the full n-mfcc × frames matrix of each clip instead of its mean')
-    .option('--workers <n>', 'worker threads (0 = none; default: one per core)', nonNegativeInt)
+    .option('--workers <n>', 'worker threads (0 = none; default: one per core)', nonNegativeInt('--workers'))
     .option('--no-cache', 'recompute everything; neither read nor write the feature cache')
     .option('--cache-dir <dir>', 'feature cache directory (default: .soundlab-cache)')
     .option('--no-progress', 'no progress bar or progress lines on stderr')

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { nonNegativeInt } from './options';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/dataset';
 import { extractFeatures, type ExtractOptions } from '../features/extract';
@@ -143,11 +144,7 @@ export function register(program: Command): void {
     .requiredOption('--model <model_dir>', 'a model directory written by `soundlab train --out`')
     .option('--submission <dir>', "predict DIR's test.csv + Test/ clips and write the submission CSV")
     .option('--out <file>', 'with --submission: write the CSV here instead of stdout')
-    .option('--workers <n>', 'feature worker threads (0 = none; default one per core)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--workers must be a non-negative integer, got '${v}'`);
-      return n;
-    })
+    .option('--workers <n>', 'feature worker threads (0 = none; default one per core)', nonNegativeInt('--workers'))
     .option('--no-cache', 'recompute features instead of using the feature cache')
     .action(async (files: string[], opts: PredictCommandOptions) => {
       await runPredictCommand(files, opts);

@@ -1,6 +1,7 @@
 // `soundlab sweep --config sweep.json --out results.jsonl`: grid / random search, one JSON line per run, resumable, HTML report.
 import { dirname, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { nonNegativeInt } from './options';
 import { loadDataset } from '../data/dataset';
 import { bestRecord, labelledItems, readSweepConfig, runSweep, SweepConfigError, writeSweepReport } from '../experiments';
 import { selectBackend } from '../model/backend';
@@ -26,11 +27,7 @@ export function register(program: Command): void {
     .requiredOption('--out <file>', 'results file (JSON lines), appended to')
     .option('--data <dir>', "dataset folder (overrides the config's data)")
     .option('--html <file>', 'HTML report (default: OUT with .html instead of .jsonl)')
-    .option('--workers <n>', 'feature worker threads (0 = none)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`must be a non-negative integer, got '${v}'`);
-      return n;
-    })
+    .option('--workers <n>', 'feature worker threads (0 = none)', nonNegativeInt('--workers'))
     .option('--no-cache', 'recompute features instead of using the feature cache')
     .action(async (opts: SweepOptions) => {
       const config = readSweepConfig(opts.config);

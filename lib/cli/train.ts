@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { nonNegativeInt, openFraction, positiveInt } from './options';
 import type * as tf from '@tensorflow/tfjs';
 import { loadDataset, type DatasetItem } from '../data/dataset';
 import { TRAIN_DEFAULTS, FEATURE_DEFAULTS } from '../defaults';
@@ -235,16 +236,6 @@ export async function runTrainCommand(opts: TrainCommandOptions, io: CliIo = con
   return evaluationJson;
 }
 
-const positiveInt = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'`);
-  return n;
-};
-const nonNegativeInt = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, got '${value}'`);
-  return n;
-};
 
 export function register(program: Command): void {
   program
@@ -258,11 +249,7 @@ export function register(program: Command): void {
     .requiredOption('--out <model_dir>', 'where to write the model (model.json, weights.bin, soundlab.json, evaluation.json)')
     .option('--epochs <n>', 'passes over the training data', positiveInt('--epochs'), TRAIN_DEFAULTS.epochs)
     .option('--batch-size <n>', 'clips per gradient step', positiveInt('--batch-size'), TRAIN_DEFAULTS.batchSize)
-    .option('--val-split <fraction>', 'random split: fraction held out for evaluation', (v) => {
-      const n = Number(v);
-      if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`--val-split must be in (0, 1), got '${v}'`);
-      return n;
-    }, TRAIN_DEFAULTS.validationSplit)
+    .option('--val-split <fraction>', 'random split: fraction held out for evaluation', openFraction('--val-split'), TRAIN_DEFAULTS.validationSplit)
     .option('--seed <n>', 'seed of the split, initial weights, shuffles and dropout', nonNegativeInt('--seed'), TRAIN_DEFAULTS.seed)
     .option('--test-fold <n>', "hold out this UrbanSound8K fold (the dataset's official split; no recording on both sides)", positiveInt('--test-fold'))
     .option('--folds', "10-fold cross-validation over UrbanSound8K's folds (mean ± std); the saved model is then trained on all folds")
