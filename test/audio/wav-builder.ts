@@ -1,4 +1,5 @@
 // Hand-built WAV files for decoder tests: every byte of the header is spelled out here, not by the encoder under test.
+import { mulberry32 } from '../../lib/data/random';
 
 export interface ChunkSpec {
   id: string;
@@ -64,14 +65,5 @@ export function simpleWav(
   return riffWave([{ id: 'fmt ', body: fmtBody(fmt) }, ...before, { id: 'data', body: data }]);
 }
 
-/** mulberry32: a small seeded PRNG, so fuzz cases are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so fuzz cases are the same on every run. */
+export const seededRandom = mulberry32;

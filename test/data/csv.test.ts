@@ -4,18 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvRecords, formatCsv, parseCsv, readCsv, requireColumns } from '../../lib/data/csv';
-import { DatasetError } from '../../lib/data/errors';
+import { errorOf } from './error-of';
 
-/** The DatasetError thrown by fn (fails the test when fn does not throw one). */
-function errorOf(fn: () => unknown): DatasetError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DatasetError);
-    return err as DatasetError;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 describe('parseCsv', () => {
   it('reads a header, rows and their line numbers, skipping blank lines', () => {

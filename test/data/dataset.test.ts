@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../lib/audio/encode';
 import { classCounts, detectLayout, loadDataset, valueCounts } from '../../lib/data/dataset';
-import { DatasetError } from '../../lib/data/errors';
 import { describeWithFixtures, fixture } from '../fixtures';
+import { errorOf } from './error-of';
 
 let tmp: string;
 beforeAll(() => {
@@ -27,15 +27,6 @@ function build(name: string, files: Record<string, string | null>): string {
   return root;
 }
 
-function errorOf(fn: () => unknown): DatasetError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(DatasetError);
-    return err as DatasetError;
-  }
-  throw new Error('expected a DatasetError');
-}
 
 describe('tutorial layout', () => {
   it('reads train.csv + Train/, reporting a missing file, a missing label and a repeated ID', () => {
