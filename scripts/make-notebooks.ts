@@ -341,6 +341,292 @@ displayTable(report.classes.map((c) => ({ class: c.label, precision: c.precision
     ['code', `showFigure(confusionMatrixFigure(report.confusion, encoder.classes, { title: 'confusion matrix (validation clips)' }));
 recordResult({ accuracy: report.accuracy, baselineAccuracy: baseline, epochs: p.epochs, trainClips: xTrain.length, validationClips: xVal.length, backend: backend.name, finalValLoss: history.valLoss[history.valLoss.length - 1] });`],
   ],
+
+  '07-error-analysis': [
+    ['md', `# 7 · Where the model goes wrong
+
+The tutorial's first "next step" is to *understand where the model fails*. Accuracy is one number; the
+mistakes have a shape. Some classes sound alike (jackhammer and drilling, engine idling and air
+conditioner), and some clips are hard because the labelled sound is faint under another one.
+
+This notebook trains the tutorial's MLP (mean MFCCs) on a stratified split, then looks at:
+the confusion matrix as a heatmap, the class pairs it mixes up most, precision / recall / F1 per class,
+and — most useful — the misclassified clips themselves, with their waveform and a player, so you can
+listen to what the model got wrong.`],
+    ['code', `${PARAMS_NOTE}
+import { confusedPairs, confusionMatrixFigure, displayTable, featurize, labelledItems, loadAudio, loadDataset, misclassified, params, perClassRows, playAudio, recordResult, resolveExperimentParams, runSplit, selectBackend, showFigure, stratifiedSplit, waveformFigure } from './lib';
+
+const p = params({ data: 'data.sample', epochs: 30, testSize: 0.25, seed: 0, listen: 6 });`],
+    ['md', `## Train and predict
+
+Features come from the cached, parallel featurizer (the 40 MFCC means of notebook 5); inputs are
+standardised with the training side's statistics only; the model is notebook 6's.`],
+    ['code', `const backend = await selectBackend();
+const dataset = loadDataset(p.data);
+const items = labelledItems(dataset);
+const mlpParams = resolveExperimentParams({ model: 'mlp', epochs: p.epochs, seed: p.seed });
+const table = await featurize(items, mlpParams);
+const split = stratifiedSplit(items.map((it) => it.label), { testSize: p.testSize, seed: p.seed });
+const result = await runSplit(items, table, split, mlpParams);
+console.log(\`MLP on mean MFCCs: \${(100 * result.accuracy).toFixed(1)} % of \${result.testCount} held-out clips right (baseline \${(100 * result.baselineAccuracy).toFixed(1)} %), \${backend.name} backend\`);`],
+    ['md', `## The confusion matrix
+
+Row = the true class, column = the prediction. A perfect model has everything on the diagonal; each
+off-diagonal cell is a kind of mistake.`],
+    ['code', `showFigure(confusionMatrixFigure(result.report.confusion, result.classes, { title: 'confusion matrix (held-out clips)' }));`],
+    ['md', `## The most confused pairs
+
+Summing both directions of each pair (A taken for B, and B for A) ranks the pairs the model cannot
+tell apart.`],
+    ['code', `const pairs = confusedPairs(result.report.confusion, result.classes, 5);
+displayTable(pairs.map((q) => ({ 'class A': q.a, 'class B': q.b, 'A predicted as B': q.aAsB, 'B predicted as A': q.bAsA, total: q.total })), { caption: 'most confused class pairs' });`],
+    ['md', `## Precision, recall and F1 per class
+
+Recall: of the clips of a class, how many were found. Precision: of the clips predicted as a class,
+how many were right. A class with high recall and low precision is a "catch-all" the model falls
+back on.`],
+    ['code', `displayTable(perClassRows(result.report), { caption: 'per class (held-out clips)', decimals: 2 });`],
+    ['md', `## Listen to the mistakes
+
+The misclassified clips, most confident mistakes first. Listening often explains them: a siren far
+away under traffic, a dog bark that is mostly echo, a clip where the labelled sound is the quiet one.`],
+    ['code', `const wrong = misclassified(result);
+console.log(\`\${wrong.length} of \${result.testCount} held-out clips misclassified\`);
+displayTable(wrong.map((w) => ({ clip: w.id, 'true class': w.label, predicted: w.predicted, probability: w.probability })), { caption: 'misclassified clips', decimals: 2 });`],
+    ['code', `for (const w of wrong.slice(0, p.listen)) {
+  const clip = await loadAudio(w.path);
+  showFigure(waveformFigure(clip.samples, clip.sampleRate, { title: \`\${w.id}: \${w.label}, predicted \${w.predicted} (p = \${w.probability.toFixed(2)})\` }));
+  playAudio(clip.samples, clip.sampleRate, { label: \`\${w.id}: true \${w.label}, predicted \${w.predicted}\` });
+}
+recordResult({ accuracy: result.accuracy, baselineAccuracy: result.baselineAccuracy, misclassified: wrong.length, testClips: result.testCount });`],
+  ],
+
+  '08-cnn': [
+    ['md', `# 8 · A CNN on log-mel spectrograms (and an RNN)
+
+The tutorial's second "next step": better models. The MLP sees 40 numbers per clip — the MFCCs
+averaged over time — so it cannot know *when* anything happens. Salamon & Bello (2017, "Deep
+convolutional neural networks and data augmentation for environmental sound classification") instead
+feed a convolutional network fixed-size **log-mel patches** (128 mel bands × 128 frames ≈ 3 s, padded
+or cropped): SB-CNN, conv 5×5 (24) → max-pool 4×2 → conv 5×5 (48) → max-pool 4×2 → conv 5×5 (48) →
+dense 64 → softmax, ReLU, dropout 0.5, L2 0.001. They report 73 % on UrbanSound8K's 10 folds (79 % with
+augmentation, notebook 9).
+
+The tutorial also names RNNs: a small GRU reading the MFCC frames in order is the second variant.
+All of them are trained with the same \`train\` loop and evaluated the same way as the MLP, on the same
+split. The parameters below keep the networks small so the notebook runs in a minute on
+\`data.sample/\`'s short clips; \`--param nMels=128 --param frames=128 --param filters=24,48,48
+--param padding=valid\` gives the paper's network for real runs.`],
+    ['code', `${PARAMS_NOTE}
+import { buildCnn, compareModels, confusionMatrixFigure, displayTable, extractFeatures, labelledItems, loadDataset, params, recordResult, selectBackend, showFigure, spectrogramFigure, stratifiedSplit, trainingCurvesFigure } from './lib';
+
+const p = params({ data: 'data.sample', epochs: 20, mlpEpochs: 30, rnnEpochs: 20, nMels: 64, frames: 32, filters: '8,16,16', padding: 'same', denseUnits: 32, rnnUnits: 32, nMfcc: 40, testSize: 0.25, seed: 0 });
+const filters = String(p.filters).split(',').map(Number);`],
+    ['md', `## The input: a log-mel patch
+
+Each clip becomes an nMels × frames matrix of log-mel energies (dB), through the same cached, parallel
+featurizer as the MFCCs (\`extractFeatures(…, { kind: 'logmel' })\`); shorter clips are padded with
+their quietest value, longer ones cropped.`],
+    ['code', `const backend = await selectBackend();
+const dataset = loadDataset(p.data);
+const items = labelledItems(dataset);
+const example = await extractFeatures([items[0]], { kind: 'logmel', nMels: p.nMels, frames: p.frames, progress: false });
+showFigure(spectrogramFigure({ data: example.X[0], nRows: p.nMels, nCols: p.frames }, { sampleRate: 22050, hopLength: 512, title: \`log-mel patch of \${items[0].id} (\${items[0].label})\`, yTitle: 'mel band', colorbarTitle: 'dB' }));`],
+    ['md', `## The network
+
+First the paper's SB-CNN on a 128 × 128 patch (shapes and parameter count), then the small version
+this notebook trains.`],
+    ['code', `const sbCnn = buildCnn({ classCount: dataset.classes.length });
+sbCnn.summary();
+const sbCnnParams = sbCnn.countParams();
+sbCnn.dispose();
+const small = buildCnn({ classCount: dataset.classes.length, nMels: p.nMels, frames: p.frames, filters: filters, padding: p.padding === 'valid' ? 'valid' : 'same', denseUnits: p.denseUnits });
+small.summary();
+const smallParams = small.countParams();
+small.dispose();
+console.log(\`SB-CNN: \${sbCnnParams} parameters; the small version trained here: \${smallParams}\`);`],
+    ['md', `## Baseline, MLP, CNN and RNN on the same split
+
+One table: accuracy, macro-F1 (the mean of the per-class F1, so small classes count as much as big
+ones) and training time. Every model gets the same training clips and is tested on the same held-out
+clips.`],
+    ['code', `const split = stratifiedSplit(items.map((it) => it.label), { testSize: p.testSize, seed: p.seed });
+const rows = await compareModels(items, split, {
+  models: ['baseline', 'mlp', 'cnn', 'rnn'],
+  params: { seed: p.seed, nMfcc: p.nMfcc },
+  perModel: {
+    mlp: { epochs: p.mlpEpochs },
+    cnn: { epochs: p.epochs, nMels: p.nMels, frames: p.frames, cnnFilters: filters, cnnPadding: p.padding === 'valid' ? 'valid' : 'same', denseUnits: p.denseUnits },
+    rnn: { epochs: p.rnnEpochs, frames: p.frames, rnnUnits: p.rnnUnits },
+  },
+});
+displayTable(rows.map((r) => ({ model: r.model, accuracy: r.accuracy, 'macro-F1': r.macroF1, 'train s': r.trainSeconds })), { caption: \`same split: \${split.train.length} training, \${split.test.length} held-out clips (\${backend.name} backend)\`, decimals: 3 });`],
+    ['md', `## How the CNN learned, and where it errs`],
+    ['code', `const cnn = rows.find((r) => r.model === 'cnn');
+const mlp = rows.find((r) => r.model === 'mlp');
+const rnn = rows.find((r) => r.model === 'rnn');
+if (cnn && cnn.result.history) showFigure(trainingCurvesFigure(cnn.result.history, { title: 'CNN training curves', baselineAccuracy: cnn.baselineAccuracy }));
+if (cnn) showFigure(confusionMatrixFigure(cnn.result.report.confusion, cnn.result.classes, { title: 'CNN confusion matrix (held-out clips)' }));
+recordResult({ accuracy: cnn ? cnn.accuracy : 0, baselineAccuracy: cnn ? cnn.baselineAccuracy : 0, mlpAccuracy: mlp ? mlp.accuracy : 0, rnnAccuracy: rnn ? rnn.accuracy : 0, cnnTrainSeconds: cnn ? cnn.trainSeconds : 0 });`],
+    ['md', `On \`data.sample/\` (160 short synthetic clips) these numbers say little about which model is
+better — there is too little data, and the clips are shorter than one patch. The comparison measured
+on the real fixtures, and the command that runs UrbanSound8K's 10 folds, are in the README ("Beyond
+the tutorial"): \`npx soundlab evaluate --data UrbanSound8K --folds --models baseline,mlp,cnn,rnn\`.`],
+  ],
+
+  '09-augmentation': [
+    ['md', `# 9 · Data augmentation
+
+The tutorial's third "next step". With few examples per class, a network memorises the clips instead
+of learning the sounds. Augmentation makes new training examples by deforming the ones we have in ways
+that keep the label: play the clip a bit earlier, faster or higher, or in a noisier street.
+Salamon & Bello (2017) gained 6 points on UrbanSound8K this way (73 % → 79 %).
+
+Each deformation in \`lib/augment\` is a pure, seeded function of the samples: same seed, same result.
+Below, each one before and after — look and listen — then training with and without it. Augmentation
+applies to the **training clips only**: a validation or test clip must stay the recording it is, or
+the score no longer measures anything real.`],
+    ['code', `${PARAMS_NOTE}
+import { addNoise, augmentTrainingClips, displayTable, featurize, freqMask, labelledItems, loadAudio, loadDataset, logMelSpectrogram, meanPower, params, parseAugmentSpec, pitchShift, playAudio, recordResult, resolveExperimentParams, runSplit, selectBackend, showFigure, signalsFigure, spectrogramFigure, stratifiedSplit, timeMask, timeShift, timeStretch, trainingPart } from './lib';
+
+const p = params({ data: 'data.sample', clipClass: 'siren', seed: 0, shiftSeconds: 0.2, stretch: 1.25, semitones: 4, snrDb: 10, augment: 'shift:0.2,pitch:2,noise:10-30', copies: 2, epochs: 30, testSize: 0.25 });`],
+    ['code', `const dataset = loadDataset(p.data);
+const items = labelledItems(dataset);
+const item = items.find((it) => it.label === p.clipClass) ?? items[0];
+const audio = await loadAudio(item.path);
+console.log(\`\${item.id} (\${item.label}): \${audio.samples.length} samples at \${audio.sampleRate} Hz\`);
+playAudio(audio.samples, audio.sampleRate, { label: \`original: \${item.id} (\${item.label})\` });`],
+    ['md', `## Time shift
+
+The event moves in time (here rolled round, so nothing is lost): a model should not care when the dog
+barks.`],
+    ['code', `const shifted = timeShift(audio.samples, { maxShiftSeconds: p.shiftSeconds, sampleRate: audio.sampleRate, seed: p.seed });
+showFigure(signalsFigure([{ name: 'original', samples: audio.samples, sampleRate: audio.sampleRate }, { name: 'shifted', samples: shifted, sampleRate: audio.sampleRate }], { title: 'time shift' }));
+playAudio(shifted, audio.sampleRate, { label: 'time shift' });`],
+    ['md', `## Time stretch
+
+Faster or slower without changing the pitch (\`librosa.effects.time_stretch\`; here by WSOLA, a
+time-domain overlap-add that keeps transients sharp). Rate 1.25 plays 25 % faster: the clip gets shorter.`],
+    ['code', `const stretched = timeStretch(audio.samples, p.stretch, { sampleRate: audio.sampleRate });
+console.log(\`\${audio.samples.length} samples → \${stretched.length} (rate \${p.stretch})\`);
+showFigure(signalsFigure([{ name: 'original', samples: audio.samples, sampleRate: audio.sampleRate }, { name: \`stretched ×\${p.stretch}\`, samples: stretched, sampleRate: audio.sampleRate }], { title: 'time stretch' }));
+playAudio(stretched, audio.sampleRate, { label: \`time stretch, rate \${p.stretch}\` });`],
+    ['md', `## Pitch shift
+
+Higher or lower by some semitones, same length (\`librosa.effects.pitch_shift\`: stretch, then
+resample). The paper's best single deformation for UrbanSound8K.`],
+    ['code', `const pitched = pitchShift(audio.samples, audio.sampleRate, p.semitones);
+showFigure(spectrogramFigure(logMelSpectrogram(pitched, audio.sampleRate), { sampleRate: audio.sampleRate, hopLength: 512, title: \`log-mel after a pitch shift of \${p.semitones} semitones\`, yTitle: 'mel band', colorbarTitle: 'dB' }));
+playAudio(pitched, audio.sampleRate, { label: \`pitch shift \${p.semitones > 0 ? '+' : ''}\${p.semitones} semitones\` });`],
+    ['md', `## Background noise at a chosen SNR
+
+White noise (or any recording, e.g. street noise) scaled so that signal power / noise power is the
+given signal-to-noise ratio.`],
+    ['code', `const noisy = addNoise(audio.samples, 'white', p.snrDb, p.seed);
+const residual = noisy.map((v, i) => v - audio.samples[i]);
+console.log(\`asked \${p.snrDb} dB SNR, measured \${(10 * Math.log10(meanPower(audio.samples) / meanPower(residual))).toFixed(2)} dB\`);
+playAudio(noisy, audio.sampleRate, { label: \`white noise at \${p.snrDb} dB SNR\` });`],
+    ['md', `## SpecAugment: masking time and frequency bands
+
+Park et al. (2019) deform the spectrogram instead of the sound: blank a few consecutive frames
+(time mask) and a few consecutive mel bands (frequency mask), so the network cannot rely on any single
+one.`],
+    ['code', `const logMel = logMelSpectrogram(audio.samples, audio.sampleRate);
+const masked = freqMask(timeMask(logMel, { maxWidth: 8, seed: p.seed + 1 }).matrix, { maxWidth: 24, seed: p.seed + 2 }).matrix;
+showFigure(spectrogramFigure(logMel, { sampleRate: audio.sampleRate, hopLength: 512, title: 'log-mel, original', yTitle: 'mel band', colorbarTitle: 'dB' }));
+showFigure(spectrogramFigure(masked, { sampleRate: audio.sampleRate, hopLength: 512, title: 'log-mel, time and frequency masked', yTitle: 'mel band', colorbarTitle: 'dB' }));`],
+    ['md', `## Training clips only
+
+\`augmentTrainingClips\` takes the training part of a split, made by \`trainingPart(split)\`, and nothing
+else: passing the test list is a type error in TypeScript, and a runtime error if forced.`],
+    ['code', `const clips = items.slice(0, 4).map((it) => ({ id: it.id, samples: audio.samples, sampleRate: audio.sampleRate, label: it.label }));
+const demo = { train: clips.slice(0, 3), test: clips.slice(3) };
+const spec = parseAugmentSpec(p.augment, p.copies);
+console.log(\`training side: \${demo.train.length} clips → \${augmentTrainingClips(trainingPart(demo), spec, p.seed).length} with copies\`);
+try {
+  augmentTrainingClips(demo.test as never, spec, p.seed);
+} catch (err) {
+  console.log(\`test side refused: \${err instanceof Error ? err.message : String(err)}\`);
+}`],
+    ['md', `## With and without augmentation
+
+The same MLP, same split; the augmented run adds \`copies\` deformed versions of every training clip
+(spec \`augment\` above). On \`data.sample/\` the difference is small and noisy; on the real data it
+is the paper's 6 points for a CNN.`],
+    ['code', `await selectBackend();
+const split = stratifiedSplit(items.map((it) => it.label), { testSize: p.testSize, seed: p.seed });
+const plain = resolveExperimentParams({ model: 'mlp', epochs: p.epochs, seed: p.seed });
+const table = await featurize(items, plain);
+const without = await runSplit(items, table, split, plain);
+const withAug = await runSplit(items, table, split, resolveExperimentParams({ model: 'mlp', epochs: p.epochs, seed: p.seed, augment: p.augment, augmentCopies: p.copies }));
+displayTable([
+  { training: 'real clips only', 'training examples': without.trainCount, accuracy: without.accuracy, 'macro-F1': without.macroF1 },
+  { training: \`+ augmented copies (\${p.augment} ×\${p.copies})\`, 'training examples': withAug.trainCount + withAug.augmentedCount, accuracy: withAug.accuracy, 'macro-F1': withAug.macroF1 },
+], { caption: \`MLP, same \${split.test.length} held-out clips (never augmented)\`, decimals: 3 });
+recordResult({ accuracy: withAug.accuracy, baselineAccuracy: withAug.baselineAccuracy, accuracyWithoutAugmentation: without.accuracy, augmentedCopies: withAug.augmentedCount });`],
+  ],
+
+  '10-experiments': [
+    ['md', `# 10 · Experiments: evaluation done right, and hyperparameter sweeps
+
+Two habits separate a result from a lucky number.
+
+**Evaluate the way the dataset asks.** UrbanSound8K's clips are slices of longer recordings, and
+slices of one recording sound alike. A random split puts some on both sides, and the model is
+tested on sounds it has practically heard: accuracy goes up, meaning goes down. The dataset ships 10
+folds (no recording in two folds); the protocol is to train on 9, test on the 10th, ten times, and
+report the mean ± std. From the command line:
+
+\`\`\`sh
+npx soundlab evaluate --data path/to/UrbanSound8K --folds --models baseline,mlp,cnn,rnn
+\`\`\`
+
+prints one row per model with the published reference points beside it (Salamon & Bello 2017, SB-CNN:
+73 % without augmentation, 79 % with). On a random split it prints the leak warning.
+
+**Compare settings systematically.** A sweep runs a grid (or random draws) of settings — epochs, batch
+size, hidden units, dropout, learning rate, n_mfcc, model kind — logs each run (parameters, metrics,
+time, seed) as a line of a results file, and skips the runs already there when started again.`],
+    ['code', `${PARAMS_NOTE}
+import { displayHtml, displayTable, expandSweep, labelledItems, loadDataset, params, recordResult, REFERENCE_RESULTS, reportPath, runSweep, selectBackend, showFigure, sweepScatterFigure, sweepTableHtml } from './lib';
+
+const p = params({ data: 'data.sample', results: 'sweeps/10-experiments.jsonl', seed: 0, testSize: 0.25 });`],
+    ['code', `displayTable(REFERENCE_RESULTS.map((r) => ({ 'published result (full UrbanSound8K, 10-fold)': r.name, accuracy: r.accuracy })), { decimals: 2 });`],
+    ['md', `## The sweep
+
+The same configuration \`soundlab sweep --config sweep.json --out results.jsonl\` reads from a file.
+Runs that differ only in parameters a model ignores are one run (the baseline has no epochs).`],
+    ['code', `const config = {
+  grid: { model: ['baseline', 'mlp'], hiddenUnits: [[64], [256, 256]], dropout: [0.2, 0.5], epochs: [10, 30] },
+  split: { testSize: p.testSize },
+  seed: p.seed,
+};
+console.log(\`\${expandSweep(config).length} distinct runs\`);
+await selectBackend();
+const dataset = loadDataset(p.data);
+const items = labelledItems(dataset);
+const out = reportPath(p.results);
+const summary = await runSweep(items, dataset.root, config, { out: out, log: (line) => console.log(line) });
+console.log(\`ran \${summary.ran}, skipped \${summary.skipped} (already in \${out})\`);`],
+    ['md', `## Resuming
+
+Run the same sweep again: every run is found in the results file by the hash of its parameters,
+dataset and split, and nothing is recomputed.`],
+    ['code', `const again = await runSweep(items, dataset.root, config, { out: out, log: () => undefined });
+console.log(\`second call: ran \${again.ran}, skipped \${again.skipped}\`);`],
+    ['md', `## Results
+
+Click a column header to sort; the best run is marked ★ and links to its full report (per-class
+scores, confusion matrix, predictions). The scatter shows accuracy against training time per model.`],
+    ['code', `displayHtml(sweepTableHtml(summary.records));
+showFigure(sweepScatterFigure(summary.records));
+const best = summary.best;
+if (best) console.log(\`best: \${best.hash} \${JSON.stringify(best.params)} → \${(100 * best.metrics.accuracy).toFixed(1)} % (baseline \${(100 * best.metrics.baselineAccuracy).toFixed(1)} %)\`);
+recordResult({ accuracy: best ? best.metrics.accuracy : 0, baselineAccuracy: best ? best.metrics.baselineAccuracy : 0, runs: summary.records.length, best: best ? best.hash : '' });`],
+    ['md', `A word of caution: picking the best of many runs on one test split overfits that split a little.
+For a final number, choose the settings on a validation split (or on the training folds), then report
+the cross-validated score of that one choice.`],
+  ],
 };
 
 function toSource(text: string): string[] {

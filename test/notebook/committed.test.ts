@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { KERNEL_NAME, PROJECT_ROOT } from '../../lib/notebook';
 import { buildNotebooks } from '../../scripts/make-notebooks';
 
-describe('notebooks/01…06', () => {
+describe('notebooks/01…10', () => {
   const built = buildNotebooks();
 
-  it('are the six tutorial steps', () => {
+  it('are the six tutorial steps and the four next steps', () => {
     expect(built.map((b) => b.file)).toEqual([
       '01-load-audio.ipynb',
       '02-waveform.ipynb',
@@ -16,6 +16,10 @@ describe('notebooks/01…06', () => {
       '04-baseline.ipynb',
       '05-features.ipynb',
       '06-train.ipynb',
+      '07-error-analysis.ipynb',
+      '08-cnn.ipynb',
+      '09-augmentation.ipynb',
+      '10-experiments.ipynb',
     ]);
   });
 
