@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../lib/data/random';
-import { buildMlp, selectBackend, toCategorical, train } from '../../lib/model';
+import { buildMlp, selectBackend, toCategorical } from '../../lib/model';
 import { GEMM_COLS, GEMM_ROWS, haveSimdGemm, KernelHeap, roundUp } from '../../lib/model/mlp-kernels';
+import { expectFastPathMatchesAutodiff } from './fast-vs-autodiff';
 
 /** Naive triple loop in float64: C = op(A)·op(B) (+ bias) (ReLU), on dense row-major arrays. */
 function naive(m: number, n: number, k: number, at: (i: number, p: number) => number, bt: (p: number, j: number) => number,
@@ -144,41 +145,24 @@ describe('fast path on odd widths and a partial last batch', () => {
     const rng = mulberry32(9);
     const X = Array.from({ length: 203 }, () => random(13, rng));
     const y = toCategorical(X.map((r) => (r[0] > 0 ? 1 : 0) + (r[1] > 0 ? 2 : 0) + (r[2] > 0.5 ? 1 : 0)), 5);
-    const run = async (fastPath: boolean) => {
-      const m = buildMlp({ inputSize: 13, classCount: 5, hiddenUnits: [37, 19], seed: 4 });
-      const h = await train(m, X, y, { epochs: 3, seed: 2, verbose: 0, fastPath });
-      const w = await Promise.all(m.getWeights().map(async (t) => (await t.data()) as Float32Array));
-      return { h, w };
-    };
-    const fast = await run(true);
-    const slow = await run(false);
-    let maxDiff = 0;
-    fast.w.forEach((w, i) => w.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - slow.w[i][j])))));
-    expect(maxDiff).toBeLessThan(1e-4);
-    fast.h.loss.forEach((l, i) => expect(l).toBeCloseTo(slow.h.loss[i], 4));
-    expect(fast.h.acc).toEqual(slow.h.acc);
+    const build = () => buildMlp({ inputSize: 13, classCount: 5, hiddenUnits: [37, 19], seed: 4 });
+    const { fast, slow } = await expectFastPathMatchesAutodiff(build, X, y, { epochs: 3, seed: 2 });
+    expect(fast.acc).toEqual(slow.acc);
   });
 
   it('handles a linear hidden layer with dropout and a layer without bias like the autodiff step', async () => {
     const rng = mulberry32(10);
     const X = Array.from({ length: 150 }, () => random(11, rng));
     const y = toCategorical(X.map((r) => (r[3] > 0 ? 1 : 0) + (r[4] > 0 ? 1 : 0)), 3);
-    const run = async (fastPath: boolean) => {
+    const build = () => {
       const m = tf.sequential();
       m.add(tf.layers.dense({ units: 9, inputShape: [11], activation: 'linear', useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
       m.add(tf.layers.dropout({ rate: 0.3 }));
       m.add(tf.layers.dense({ units: 21, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }));
       m.add(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
       m.compile({ loss: 'categoricalCrossentropy', optimizer: tf.train.adam(0.01, 0.9, 0.999, 1e-7) });
-      const h = await train(m, X, y, { epochs: 3, batchSize: 16, seed: 5, verbose: 0, fastPath });
-      const w = await Promise.all(m.getWeights().map(async (t) => (await t.data()) as Float32Array));
-      return { h, w };
+      return m;
     };
-    const fast = await run(true);
-    const slow = await run(false);
-    let maxDiff = 0;
-    fast.w.forEach((w, i) => w.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - slow.w[i][j])))));
-    expect(maxDiff).toBeLessThan(1e-4);
-    fast.h.loss.forEach((l, i) => expect(l).toBeCloseTo(slow.h.loss[i], 4));
+    await expectFastPathMatchesAutodiff(build, X, y, { epochs: 3, batchSize: 16, seed: 5 });
   });
 });

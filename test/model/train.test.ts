@@ -13,6 +13,7 @@ import {
   uninstallTransposedMatMulFix,
   useSeededDropout,
 } from '../../lib/model';
+import { expectFastPathMatchesAutodiff, weightsOf } from './fast-vs-autodiff';
 
 /** A small learnable problem: class = which of 4 input quarters has the largest sum, plus noise. */
 function problem(n: number, seed: number): { X: Float32Array[]; y: Float32Array[] } {
@@ -29,9 +30,6 @@ function problem(n: number, seed: number): { X: Float32Array[]; y: Float32Array[
   return { X, y: toCategorical(ids, 4) };
 }
 
-async function weightsOf(model: tf.LayersModel): Promise<Float32Array[]> {
-  return Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
-}
 
 beforeAll(async () => {
   await selectBackend({ quiet: true });
@@ -59,19 +57,9 @@ describe('train', () => {
 
   it('the direct-kernel step (fast path) computes what the autodiff step computes, dropout included', async () => {
     const { X, y } = problem(256, 6);
-    const run = async (fastPath: boolean) => {
-      const m = buildMlp({ inputSize: 16, classCount: 4, hiddenUnits: [48, 24], seed: 3 });
-      const h = await train(m, X, y, { epochs: 3, seed: 11, verbose: 0, fastPath });
-      return { h, w: await weightsOf(m) };
-    };
-    const fast = await run(true);
-    const slow = await run(false);
-    let maxDiff = 0;
-    fast.w.forEach((w, i) => w.forEach((v, j) => (maxDiff = Math.max(maxDiff, Math.abs(v - slow.w[i][j])))));
-    // Same masks, same shuffles, same Adam: only float rounding differs.
-    expect(maxDiff).toBeLessThan(1e-4);
-    fast.h.loss.forEach((l, i) => expect(l).toBeCloseTo(slow.h.loss[i], 4));
-    expect(fast.h.acc).toEqual(slow.h.acc);
+    const build = () => buildMlp({ inputSize: 16, classCount: 4, hiddenUnits: [48, 24], seed: 3 });
+    const { fast, slow } = await expectFastPathMatchesAutodiff(build, X, y, { epochs: 3, seed: 11 });
+    expect(fast.acc).toEqual(slow.acc);
   });
 
   it('same seed → same history and weights; another seed → different', async () => {
