@@ -236,7 +236,6 @@ export async function runTrainCommand(opts: TrainCommandOptions, io: CliIo = con
   return evaluationJson;
 }
 
-
 export function register(program: Command): void {
   program
     .command('train')
