@@ -3,10 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { nonNegativeInt } from './options';
-import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../data/dataset';
 import { extractFeatures, type ExtractOptions } from '../features/extract';
-import { savedModelInputs } from '../experiments/train-command';
+import { savedModelProbabilities } from '../experiments/train-command';
 import { selectBackend } from '../model/backend';
 import { argMax, predictLabels } from '../model/predict';
 import { loadModelDir, type SavedModel } from '../model/save';
@@ -50,26 +49,23 @@ export async function predictClips(
   clips: readonly { id: string; path: string }[],
   opts: { workers?: number; cache?: boolean } = {},
 ): Promise<{ predictions: Prediction[]; skipped: { file: string; reason: string }[] }> {
-  const { kind, sampleRate, nMfcc, nMels, frames } = saved.features;
+  const { kind, sampleRate, nMfcc, nMels, frames, patchHop } = saved.features;
   const extracted = await extractFeatures(clips, {
     kind: kind as ExtractOptions['kind'],
     sampleRate,
     ...(nMfcc !== undefined ? { nMfcc } : {}),
     ...(typeof nMels === 'number' ? { nMels } : {}),
     ...(typeof frames === 'number' ? { frames } : {}),
+    ...(typeof patchHop === 'number' ? { patchHop } : {}),
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
     cache: opts.cache ?? true,
   });
   let labels: { label: string; probability: number }[];
-  // A CNN / RNN saved by lib/experiments carries its own input scaling and shape.
-  const networkInputs = extracted.X.length ? savedModelInputs(saved.features, extracted.X, extracted.shapes) : null;
-  if (networkInputs) {
-    const probs = saved.model.predict(networkInputs) as tf.Tensor;
-    const flat = probs.dataSync() as Float32Array;
-    const width = probs.shape[1] as number;
-    tf.dispose([probs, networkInputs]);
-    labels = extracted.X.map((_, i) => {
-      const p = flat.subarray(i * width, (i + 1) * width);
+  // A CNN / RNN saved by lib/experiments carries its own input scaling and shape; a CNN's clip is
+  // classified by the mean over its patches, as in its evaluation.
+  const networkProbs = extracted.X.length ? savedModelProbabilities(saved.model, saved.features, extracted.X, extracted.shapes) : null;
+  if (networkProbs) {
+    labels = networkProbs.map((p) => {
       const id = argMax(p);
       return { label: saved.encoder.inverseTransform([id])[0], probability: p[id] };
     });

@@ -14,14 +14,14 @@ import {
 import { CNN_DEFAULTS, FEATURE_DEFAULTS, RNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import { dctRows } from '../features/dct';
 import { extractFeatures, type FeatureKind } from '../features/extract';
-import { fitFrames } from '../features/extract-job';
+import { cutPatches, fitFrames } from '../features/extract-job';
 import { logMelSpectrogram, mfccMeanFromLogMel } from '../features/mfcc';
 import { mostFrequentClass } from '../model/baseline';
 import { buildCnn } from '../model/cnn';
 import { LabelEncoder, toCategorical } from '../model/labels';
 import { classificationReport, type ClassificationReport } from '../model/metrics';
 import { buildMlp } from '../model/mlp';
-import { argMax, predictProbabilities } from '../model/predict';
+import { argMax, predictClipProbabilities, predictProbabilities } from '../model/predict';
 import { buildRnn } from '../model/rnn';
 import { fitStandardizer, standardize } from '../model/scaler';
 import type { Split } from '../model/splits';
@@ -99,7 +99,8 @@ export function relevantExperimentParams(p: ExperimentParams): Record<string, un
   if (p.model === 'baseline') return common;
   const training = { epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, dropout: p.dropout, augment: p.augment, augmentCopies: p.augment ? p.augmentCopies : 0 };
   if (p.model === 'mlp') return { ...common, ...training, hiddenUnits: p.hiddenUnits, nMfcc: p.nMfcc };
-  if (p.model === 'cnn') return { ...common, ...training, nMels: p.nMels, frames: p.frames, cnnFilters: p.cnnFilters, denseUnits: p.denseUnits, cnnPadding: p.cnnPadding };
+  // patchHop: CNN runs evaluated on the mean over patches hash apart from earlier first-patch-only runs.
+  if (p.model === 'cnn') return { ...common, ...training, nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames), cnnFilters: p.cnnFilters, denseUnits: p.denseUnits, cnnPadding: p.cnnPadding };
   return { ...common, ...training, nMfcc: p.nMfcc, frames: p.frames, rnnUnits: p.rnnUnits, rnnCell: p.rnnCell };
 }
 
@@ -118,18 +119,36 @@ export interface LabelledItem {
   fold?: number;
 }
 
-/** The feature kind a model reads, and the featurizer options for it. */
-export function featureSpec(p: ExperimentParams): { kind: FeatureKind; nMfcc: number; nMels: number; frames: number; sampleRate: number } | null {
+/**
+ * The feature kind a model reads, and the featurizer options for it. The CNN reads every log-mel patch
+ * of a clip (patchHop = frames / 2): it trains on the first and predicts the mean over all of them.
+ */
+export function featureSpec(p: ExperimentParams): { kind: FeatureKind; nMfcc: number; nMels: number; frames: number; patchHop: number; sampleRate: number } | null {
   switch (p.model) {
     case 'baseline':
       return null;
     case 'mlp':
-      return { kind: 'mfccMean', nMfcc: p.nMfcc, nMels: FEATURE_DEFAULTS.nMels, frames: p.frames, sampleRate: p.sampleRate };
+      return { kind: 'mfccMean', nMfcc: p.nMfcc, nMels: FEATURE_DEFAULTS.nMels, frames: p.frames, patchHop: 0, sampleRate: p.sampleRate };
     case 'cnn':
-      return { kind: 'logmel', nMfcc: p.nMfcc, nMels: p.nMels, frames: p.frames, sampleRate: p.sampleRate };
+      return { kind: 'logmel', nMfcc: p.nMfcc, nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames), sampleRate: p.sampleRate };
     case 'rnn':
-      return { kind: 'mfcc', nMfcc: p.nMfcc, nMels: FEATURE_DEFAULTS.nMels, frames: p.frames, sampleRate: p.sampleRate };
+      return { kind: 'mfcc', nMfcc: p.nMfcc, nMels: FEATURE_DEFAULTS.nMels, frames: p.frames, patchHop: 0, sampleRate: p.sampleRate };
   }
+}
+
+/** Frames between the starts of a CNN's prediction patches: half a patch (at least 1). */
+export function cnnPatchHop(frames: number): number {
+  return Math.max(1, Math.floor(frames / 2));
+}
+
+/**
+ * A 'logmel' feature row → its patches, each [nMels, frames]: the row itself when its shape is
+ * [nMels, frames], the `patches` slices (views, no copy) when it is [patches, nMels, frames].
+ */
+export function splitPatches(row: Float32Array, shape: readonly number[]): Float32Array[] {
+  if (shape.length !== 3) return [row];
+  const size = shape[1] * shape[2];
+  return Array.from({ length: shape[0] }, (_, p) => row.subarray(p * size, (p + 1) * size));
 }
 
 /** One feature row per item (null where the clip could not be featurized), from the cached parallel featurizer. */
@@ -185,7 +204,11 @@ export function featureOfSamples(
   const nMels = spec.kind === 'logmel' ? spec.nMels : FEATURE_DEFAULTS.nMels;
   let logMel = logMelSpectrogram(samples, sampleRate, { nMels });
   if (augment && hasSpectrogramSteps(augment.spec)) logMel = augmentSpectrogram(logMel, augment.spec, augment.seed);
-  if (spec.kind === 'logmel') return { data: fitFrames(logMel, spec.frames), shape: [nMels, spec.frames] };
+  if (spec.kind === 'logmel') {
+    if (spec.patchHop === 0) return { data: fitFrames(logMel, spec.frames), shape: [nMels, spec.frames] };
+    const { data, count } = cutPatches(logMel, spec.frames, spec.patchHop);
+    return { data, shape: [count, nMels, spec.frames] };
+  }
   if (spec.kind === 'mfccMean') {
     const data = mfccMeanFromLogMel(logMel, spec.nMfcc);
     return { data, shape: [data.length] };
@@ -303,7 +326,18 @@ export async function runSplit(
     }
   }
   let testRows: Float32Array[] = testIdx.map((i) => table.rows[i] as Float32Array);
-  const testShapes: number[][] = testIdx.map((i) => table.shapes[i] as number[]);
+  let testShapes: number[][] = testIdx.map((i) => table.shapes[i] as number[]);
+  // CNN: trained on each clip's first patch, evaluated on the mean over all its patches (SB-CNN).
+  let patchesPerClip: number[] | null = null;
+  if (params.model === 'cnn') {
+    const patchShape = [params.nMels, params.frames];
+    trainRows = trainRows.map((r, k) => splitPatches(r, trainShapes[k])[0]);
+    trainShapes = trainRows.map(() => patchShape);
+    const patches = testRows.map((r, k) => splitPatches(r, testShapes[k]));
+    patchesPerClip = patches.map((p) => p.length);
+    testRows = patches.flat();
+    testShapes = testRows.map(() => patchShape);
+  }
 
   const scaler = fitInputScaler(params, trainRows, trainShapes);
   const inputShape = modelInputShape(params);
@@ -320,7 +354,7 @@ export async function runSplit(
       verbose: opts.log ? 1 : 0, log: opts.log,
     });
     const trainSeconds = (performance.now() - started) / 1000;
-    const probs = predictProbabilities(model, xTest);
+    const probs = patchesPerClip ? predictClipProbabilities(model, xTest, patchesPerClip) : predictProbabilities(model, xTest);
     const predictedIds = probs.map((p) => argMax(p));
     const predicted = encoder.inverseTransform(predictedIds);
     const result = finish(predicted, probs.map((p, k) => p[predictedIds[k]]), trainSeconds, augmentedCount, history);

@@ -9,7 +9,8 @@ import { saveModelDir, type FeatureParams } from '../model/save';
 import { stratifiedSplit, warnIfLeaky, type Split } from '../model/splits';
 import { ExperimentError, stack, type ModelKind } from './inputs';
 import { labelledItems } from './report';
-import { applyInputScaler, featureSpec, featurize, resolveExperimentParams, runSplit, type ExperimentParams, type InputScaler } from './run';
+import { predictClipProbabilities } from '../model/predict';
+import { applyInputScaler, featureSpec, featurize, resolveExperimentParams, runSplit, splitPatches, type ExperimentParams, type InputScaler } from './run';
 
 /** Options of the command (as lib/cli/train.ts parses them, plus the model and augmentation). */
 export interface ExperimentTrainOptions extends Partial<ExperimentParams> {
@@ -67,7 +68,7 @@ export async function runExperimentTrain(opts: ExperimentTrainOptions, io: Train
     io.out(formatConfusionMatrix(r.report.confusion, r.classes));
     const spec = featureSpec(params)!;
     const features: FeatureParams = {
-      kind: spec.kind, sampleRate: spec.sampleRate, nMfcc: spec.nMfcc, nMels: spec.nMels, frames: spec.frames,
+      kind: spec.kind, sampleRate: spec.sampleRate, nMfcc: spec.nMfcc, nMels: spec.nMels, frames: spec.frames, patchHop: spec.patchHop,
       model: params.model, inputScaler: r.inputs?.scaler, inputShape: r.inputs?.shape,
     };
     const evaluation = {
@@ -105,4 +106,22 @@ export function savedModelInputs(features: FeatureParams, rows: readonly Float32
     frames: features.frames as number | undefined,
   });
   return stack(applyInputScaler(params, scaler, rows, shapes), shape);
+}
+
+/**
+ * Class probabilities per clip for a saved CNN/RNN (features.inputScaler present), as its evaluation
+ * computed them: rows of the saved feature kind (a CNN's rows may hold several patches,
+ * [patches, nMels, frames], when extracted with the saved patchHop) → scaled → the network → the mean
+ * over each clip's patches. Returns null for models saved without an input scaler (the MLP path).
+ */
+export function savedModelProbabilities(model: tf.LayersModel, features: FeatureParams, rows: readonly Float32Array[], shapes: readonly number[][]): Float32Array[] | null {
+  const patches = rows.map((r, k) => splitPatches(r, shapes[k]));
+  const patchShapes = patches.flatMap((p, k) => p.map(() => (shapes[k].length === 3 ? shapes[k].slice(1) : shapes[k])));
+  const x = savedModelInputs(features, patches.flat(), patchShapes);
+  if (!x) return null;
+  try {
+    return predictClipProbabilities(model, x, patches.map((p) => p.length));
+  } finally {
+    x.dispose();
+  }
 }

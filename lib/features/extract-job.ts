@@ -12,7 +12,8 @@ import { logMelSpectrogram, mfcc, mfccMean } from './mfcc';
  * What a batch computes per clip:
  * - 'mfccMean': the tutorial's vector, mean over frames of the MFCC matrix — shape [nMfcc].
  * - 'mfcc': the full MFCC matrix — shape [nMfcc, frames], row-major (librosa's (n_mfcc, t)).
- * - 'logmel': a fixed-size log-mel patch for a CNN — shape [nMels, frames], cropped or padded.
+ * - 'logmel': a fixed-size log-mel patch for a CNN — shape [nMels, frames], cropped or padded; with
+ *   `patchHop` > 0 every patch of the clip (see patchStarts) — shape [patches, nMels, frames].
  * - 'vector': `featureVector` with the listed descriptors (e.g. ['mfcc', 'rms']) — shape [length].
  */
 export type FeatureKind = 'mfccMean' | 'mfcc' | 'logmel' | 'vector';
@@ -26,6 +27,8 @@ export interface JobParams {
   nMels: number;
   /** 'logmel' only: frames per patch. */
   frames: number;
+  /** 'logmel' only: 0 keeps the first patch; > 0 cuts every patch, starting every `patchHop` frames. */
+  patchHop: number;
   /** 'vector' only: feature names in order ('mfcc' and descriptor names). */
   features: FeatureName[];
 }
@@ -35,13 +38,13 @@ export type JobResult = { ok: true; data: Float32Array; shape: number[] } | { ok
 
 /** The parameters that matter for `params.kind` — the cache key leaves out the rest. */
 export function relevantParams(params: JobParams): Record<string, unknown> {
-  const { kind, sampleRate, nMfcc, nMels, frames, features } = params;
+  const { kind, sampleRate, nMfcc, nMels, frames, patchHop, features } = params;
   switch (kind) {
     case 'mfccMean':
     case 'mfcc':
       return { kind, sampleRate, nMfcc };
     case 'logmel':
-      return { kind, sampleRate, nMels, frames };
+      return { kind, sampleRate, nMels, frames, patchHop };
     case 'vector':
       return { kind, sampleRate, nMfcc, features };
   }
@@ -65,6 +68,39 @@ export function fitFrames(m: FeatureMatrix, frames: number): Float32Array {
     out.fill(floor, dst + kept, dst + frames);
   }
   return out;
+}
+
+/**
+ * First frames of the patches SB-CNN-style clip-level prediction averages over (Salamon & Bello 2017):
+ * one every `hopFrames` from 0, the last one aligned to the clip's end so no frame is left out. A clip
+ * of at most `frames` frames has the single patch [0] (padded by fitFrames).
+ */
+export function patchStarts(totalFrames: number, frames: number, hopFrames: number): number[] {
+  if (!Number.isInteger(hopFrames) || hopFrames < 1) throw new RangeError(`patch hop must be a positive integer, got ${hopFrames}`);
+  const last = totalFrames - frames;
+  if (last <= 0) return [0];
+  const starts: number[] = [];
+  for (let s = 0; s < last; s += hopFrames) starts.push(s);
+  starts.push(last);
+  return starts;
+}
+
+/**
+ * Every patch of a bands × frames matrix (see patchStarts), each `frames` columns wide, concatenated:
+ * flat [patches, bands, frames]. The first patch is fitFrames(m, frames) — what 'logmel' keeps alone.
+ */
+export function cutPatches(m: FeatureMatrix, frames: number, hopFrames: number): { data: Float32Array; count: number } {
+  const starts = patchStarts(m.nCols, frames, hopFrames);
+  if (starts.length === 1) return { data: fitFrames(m, frames), count: 1 };
+  const size = m.nRows * frames;
+  const out = new Float32Array(starts.length * size);
+  starts.forEach((start, p) => {
+    for (let i = 0; i < m.nRows; i++) {
+      const src = i * m.nCols + start;
+      out.set(m.data.subarray(src, src + frames), p * size + i * frames);
+    }
+  });
+  return { data: out, count: starts.length };
 }
 
 /** True unless the file's first bytes say it is a compressed container (mp3, flac, ogg, …). */
@@ -105,6 +141,10 @@ export async function computeFeature(path: string, params: JobParams): Promise<{
     }
     case 'logmel': {
       const m = logMelSpectrogram(samples, sampleRate, { nMels: params.nMels });
+      if (params.patchHop > 0) {
+        const { data, count } = cutPatches(m, params.frames, params.patchHop);
+        return { data, shape: [count, m.nRows, params.frames] };
+      }
       return { data: fitFrames(m, params.frames), shape: [m.nRows, params.frames] };
     }
     case 'vector': {

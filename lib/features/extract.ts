@@ -52,6 +52,12 @@ export interface ExtractOptions {
    * Default CNN_DEFAULTS.frames (128 ≈ 3 s at 22050 Hz, hop 512; a 4-s clip has 173).
    */
   frames?: number;
+  /**
+   * 'logmel' only: 0 (default) keeps the first patch, shape [nMels, frames]; > 0 returns every patch,
+   * starting every `patchHop` frames with the last aligned to the clip's end (patchStarts), shape
+   * [patches, nMels, frames] — for averaging a CNN's predictions over the whole clip.
+   */
+  patchHop?: number;
   /** 'vector' only: featureVector's components in order, e.g. ['mfcc', 'rms', 'chroma']. Default ['mfcc']. */
   features?: FeatureName[];
   /** Worker threads; 0 computes on the calling thread. Default: one per core. */
@@ -70,7 +76,7 @@ export interface ExtractOptions {
 export interface ExtractResult {
   /** One row per successful clip, in input order; flat, row-major when the feature is a matrix. */
   X: Float32Array[];
-  /** Shape of each row: [nMfcc], [nMfcc, frames], [nMels, frames] or [length]. */
+  /** Shape of each row: [nMfcc], [nMfcc, frames], [nMels, frames], [patches, nMels, frames] or [length]. */
   shapes: number[][];
   /** The id of each row: the given id, or the file's base name for a plain path. */
   ids: string[];
@@ -146,6 +152,7 @@ export function resolveParams(opts: ExtractOptions = {}): JobParams {
     nMfcc: opts.nMfcc ?? FEATURE_DEFAULTS.nMfcc,
     nMels: opts.nMels ?? CNN_DEFAULTS.nMels,
     frames: opts.frames ?? CNN_DEFAULTS.frames,
+    patchHop: opts.patchHop ?? 0,
     features: opts.features ?? ['mfcc'],
   };
   if (!['mfccMean', 'mfcc', 'logmel', 'vector'].includes(params.kind)) throw new RangeError(`unknown feature kind '${params.kind}'`);
@@ -153,6 +160,7 @@ export function resolveParams(opts: ExtractOptions = {}): JobParams {
   for (const [name, v] of [['nMfcc', params.nMfcc], ['nMels', params.nMels], ['frames', params.frames]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
   }
+  if (!Number.isInteger(params.patchHop) || params.patchHop < 0) throw new RangeError(`patchHop must be a non-negative integer, got ${params.patchHop}`);
   // Unknown descriptor names fail here, once, rather than once per clip.
   if (params.kind === 'vector') featureVectorNames({ features: params.features, nMfcc: params.nMfcc });
   return params;

@@ -30,6 +30,31 @@ export function predictProbabilities(model: tf.LayersModel, X: Features, batchSi
   return out;
 }
 
+/**
+ * Clip-level class probabilities from several input rows per clip (a CNN's log-mel patches): the mean
+ * of the rows' probabilities, as SB-CNN (Salamon & Bello 2017) classifies a clip.
+ * @param X [rows, ...features], the rows of clip 0, then of clip 1, …
+ * @param rowsPerClip how many consecutive rows belong to each clip (each ≥ 1; they sum to the row count).
+ * @returns one Float32Array of class probabilities per clip.
+ */
+export function predictClipProbabilities(model: tf.LayersModel, X: Features, rowsPerClip: readonly number[], batchSize = 256): Float32Array[] {
+  const probs = predictProbabilities(model, X, batchSize);
+  const total = rowsPerClip.reduce((a, b) => a + b, 0);
+  if (total !== probs.length || rowsPerClip.some((c) => !Number.isInteger(c) || c < 1)) {
+    throw new RangeError(`lib/model/predict.ts: rowsPerClip must be positive integers summing to the ${probs.length} rows, got [${rowsPerClip.join(', ')}]`);
+  }
+  const out: Float32Array[] = [];
+  let row = 0;
+  for (const count of rowsPerClip) {
+    // Summed in float64, so the mean does not depend on the order rounding would otherwise impose.
+    const sum = new Float64Array(probs[row].length);
+    for (let r = row; r < row + count; r++) for (let j = 0; j < sum.length; j++) sum[j] += probs[r][j];
+    out.push(Float32Array.from(sum, (v) => v / count));
+    row += count;
+  }
+  return out;
+}
+
 /** Index of the largest value (the first on ties). */
 export function argMax(values: ArrayLike<number>): number {
   let best = 0;

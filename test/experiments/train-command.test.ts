@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractFeatures } from '../../lib/features/extract';
 import { loadDataset } from '../../lib/data/dataset';
-import { labelledItems, runExperimentTrain, savedModelInputs } from '../../lib/experiments';
+import { labelledItems, runExperimentTrain, savedModelProbabilities } from '../../lib/experiments';
 import { loadModelDir } from '../../lib/model/save';
 import { argMax } from '../../lib/model/predict';
 import { makeTinyFoldDataset } from './tiny-folds';
@@ -32,11 +32,13 @@ describe('runExperimentTrain', () => {
     const saved = await loadModelDir(out);
     const test = labelledItems(loadDataset(data)).filter((it) => it.fold === 2);
     const f = saved.features;
-    const feats = await extractFeatures(test, { kind: f.kind as 'logmel' | 'mfcc', sampleRate: f.sampleRate, nMfcc: f.nMfcc, nMels: f.nMels as number, frames: f.frames as number, cache: false, workers: 0, progress: false });
-    const x = savedModelInputs(f, feats.X, feats.shapes);
-    expect(x).not.toBeNull();
-    const probs = (saved.model.predict(x as tf.Tensor) as tf.Tensor).arraySync() as number[][];
-    const acc = probs.filter((p, k) => saved.encoder.classes[argMax(p)] === test[k].label).length / test.length;
+    const feats = await extractFeatures(test, { kind: f.kind as 'logmel' | 'mfcc', sampleRate: f.sampleRate, nMfcc: f.nMfcc, nMels: f.nMels as number, frames: f.frames as number, patchHop: f.patchHop as number, cache: false, workers: 0, progress: false });
+    // The CNN's 0.5-s clips (22 frames) hold two 16-frame patches, averaged; the RNN's rows are one each.
+    expect(feats.shapes[0]).toEqual(model === 'cnn' ? [2, 32, 16] : [13, 22]);
+    const probs = savedModelProbabilities(saved.model, f, feats.X, feats.shapes);
+    expect(probs).not.toBeNull();
+    expect(probs).toHaveLength(test.length);
+    const acc = (probs as Float32Array[]).filter((p, k) => saved.encoder.classes[argMax(p)] === test[k].label).length / test.length;
     expect(acc).toBeCloseTo(evaluation.evaluation.accuracy, 10);
     saved.model.dispose();
   });
