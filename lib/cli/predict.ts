@@ -10,14 +10,7 @@ import { selectBackend } from '../model/backend';
 import { argMax, predictLabels } from '../model/predict';
 import { loadModelDir, type SavedModel } from '../model/save';
 import { standardize } from '../model/scaler';
-
-/** Where a command writes: stdout lines (results) and stderr lines (progress, warnings). */
-export interface PredictIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const consoleIo: PredictIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
+import { consoleIo, type CliIo } from './io';
 
 /** Raised when clips cannot be classified (names the files and reasons). */
 export class PredictError extends Error {
@@ -91,7 +84,7 @@ interface PredictCommandOptions {
  * The whole command. FILE... → `file,class,probability` lines on stdout. `--submission DIR` → the tutorial's
  * submission CSV (ID,Class) for DIR's test.csv + Test/, in test.csv's order, to `--out` or stdout.
  */
-export async function runPredictCommand(files: string[], opts: PredictCommandOptions, io: PredictIo = consoleIo): Promise<void> {
+export async function runPredictCommand(files: string[], opts: PredictCommandOptions, io: CliIo = consoleIo): Promise<void> {
   if (!opts.submission && files.length === 0) throw new PredictError('give audio FILEs to classify, or --submission DIR');
   if (opts.submission && files.length) throw new PredictError('give either FILEs or --submission DIR, not both');
   if (opts.out && !opts.submission) throw new PredictError('--out goes with --submission (FILE predictions go to stdout)');

@@ -24,6 +24,7 @@ import { saveModelDir, type FeatureParams } from '../model/save';
 import { fitStandardizer, standardize, type Standardizer } from '../model/scaler';
 import { foldSplits, meanStd, stratifiedSplit, warnIfLeaky, type Split } from '../model/splits';
 import { train, type History } from '../model/train';
+import { consoleIo, type CliIo } from './io';
 
 /** Options of `soundlab train` (as commander parses them). */
 export interface TrainCommandOptions {
@@ -56,14 +57,6 @@ export interface HeldOutEvaluation {
   baseline: { class: string; accuracy: number };
   report: ClassificationReport;
 }
-
-/** Where a command writes: stdout lines (results) and stderr lines (progress, warnings). */
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
-
-const consoleIo: CliIo = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 /** Raised for a dataset the command cannot train on (names the folder and the reason). */
 export class TrainCommandError extends Error {
