@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../data/random';
 import { CNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
+import { compileClassifier } from './mlp';
 
 export interface CnnOptions {
   /** Classes (softmax units). */
@@ -116,20 +117,8 @@ export function buildCnn(opts: CnnOptions): tf.Sequential {
       name: 'output',
     }),
   );
-  compileLikeMlp(model, opts.learningRate);
+  compileClassifier(model, opts.learningRate);
   return model;
-}
-
-/**
- * Compile as buildMlp does (Keras `compile(loss='categorical_crossentropy', metrics=['accuracy'],
- * optimizer=Adam(lr, 0.9, 0.999, 1e-7))`), so `train` runs every model the same way.
- */
-export function compileLikeMlp(model: tf.LayersModel, learningRate: number = TRAIN_DEFAULTS.learningRate): void {
-  model.compile({
-    loss: 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-    optimizer: tf.train.adam(learningRate, 0.9, 0.999, 1e-7),
-  });
 }
 
 let convGradientInstalled = false;

@@ -44,10 +44,19 @@ export function buildMlp(opts: MlpOptions): tf.Sequential {
   });
   model.add(tf.layers.dense({ units: opts.classCount, kernelInitializer: init(hiddenUnits.length), ...(hiddenUnits.length === 0 ? { inputShape: [opts.inputSize] } : {}) }));
   model.add(tf.layers.activation({ activation: 'softmax' }));
+  compileClassifier(model, opts.learningRate);
+  return model;
+}
+
+/**
+ * Compile a classifier the tutorial's way, Keras `compile(loss='categorical_crossentropy',
+ * metrics=['accuracy'], optimizer=Adam(lr, 0.9, 0.999, 1e-7))` — the MLP, the CNN and the RNN alike,
+ * so `train` runs every model the same way. Default learning rate TRAIN_DEFAULTS.learningRate (0.001).
+ */
+export function compileClassifier(model: tf.LayersModel, learningRate: number = TRAIN_DEFAULTS.learningRate): void {
   model.compile({
     loss: 'categoricalCrossentropy',
     metrics: ['accuracy'],
-    optimizer: tf.train.adam(opts.learningRate ?? TRAIN_DEFAULTS.learningRate, 0.9, 0.999, 1e-7),
+    optimizer: tf.train.adam(learningRate, 0.9, 0.999, 1e-7),
   });
-  return model;
 }

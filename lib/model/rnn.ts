@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { deriveSeed } from '../data/random';
 import { RNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
-import { compileLikeMlp } from './cnn';
+import { compileClassifier } from './mlp';
 
 export interface RnnOptions {
   /** Classes (softmax units). */
@@ -68,6 +68,6 @@ export function buildRnn(opts: RnnOptions): tf.Sequential {
       name: 'output',
     }),
   );
-  compileLikeMlp(model, opts.learningRate);
+  compileClassifier(model, opts.learningRate);
   return model;
 }
