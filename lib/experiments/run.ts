@@ -12,10 +12,9 @@ import {
   type Clip,
 } from '../augment';
 import { CNN_DEFAULTS, FEATURE_DEFAULTS, RNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
-import { dctRows } from '../features/dct';
 import { extractFeatures, type FeatureKind } from '../features/extract';
-import { cutPatches, fitFrames } from '../features/extract-job';
-import { logMelSpectrogram, mfccMeanFromLogMel } from '../features/mfcc';
+import { featureFromLogMel, melBandsFor } from '../features/extract-job';
+import { logMelSpectrogram } from '../features/mfcc';
 import { mostFrequentClass } from '../model/baseline';
 import { buildCnn } from '../model/cnn';
 import { LabelEncoder, toCategorical } from '../model/labels';
@@ -201,21 +200,9 @@ export function featureOfSamples(
   spec: FeatureTable['spec'],
   augment?: { spec: AugmentSpec; seed: number },
 ): { data: Float32Array; shape: number[] } {
-  const nMels = spec.kind === 'logmel' ? spec.nMels : FEATURE_DEFAULTS.nMels;
-  let logMel = logMelSpectrogram(samples, sampleRate, { nMels });
+  let logMel = logMelSpectrogram(samples, sampleRate, { nMels: melBandsFor(spec) });
   if (augment && hasSpectrogramSteps(augment.spec)) logMel = augmentSpectrogram(logMel, augment.spec, augment.seed);
-  if (spec.kind === 'logmel') {
-    if (spec.patchHop === 0) return { data: fitFrames(logMel, spec.frames), shape: [nMels, spec.frames] };
-    const { data, count } = cutPatches(logMel, spec.frames, spec.patchHop);
-    return { data, shape: [count, nMels, spec.frames] };
-  }
-  if (spec.kind === 'mfccMean') {
-    const data = mfccMeanFromLogMel(logMel, spec.nMfcc);
-    return { data, shape: [data.length] };
-  }
-  const m = dctRows(logMel, spec.nMfcc);
-  if (spec.kind === 'mfcc') return { data: m.data, shape: [m.nRows, m.nCols] };
-  throw new ExperimentError(`feature kind '${spec.kind}' is not a model input`);
+  return featureFromLogMel(logMel, spec);
 }
 
 /** What one run measured. */

@@ -6,7 +6,9 @@ import { AudioDecodeError } from '../audio/errors';
 import { FEATURE_DEFAULTS } from '../defaults';
 import { FeatureName, featureVector } from './descriptors';
 import { FeatureMatrix } from './matrix';
-import { logMelSpectrogram, mfcc, mfccMean } from './mfcc';
+import { dctRows } from './dct';
+import { FeatureError } from './errors';
+import { logMelSpectrogram, mfccMeanFromLogMel } from './mfcc';
 
 /**
  * What a batch computes per clip:
@@ -127,31 +129,49 @@ async function loadClip(path: string, sampleRate: number): Promise<{ samples: Fl
   return isWavLike(path) ? loadAudioSync(path, { sampleRate, mono: true }) : loadAudio(path, { sampleRate, mono: true });
 }
 
-/** Computes `params.kind` for one file; rejects (AudioDecodeError, FeatureError, …) when it cannot. */
-export async function computeFeature(path: string, params: JobParams): Promise<{ data: Float32Array; shape: number[] }> {
-  const { samples, sampleRate } = await loadClip(path, params.sampleRate);
+/** Mel bands behind a feature: `nMels` for log-mel patches, librosa's default (128) under the MFCCs. */
+export function melBandsFor(params: Pick<JobParams, 'kind' | 'nMels'>): number {
+  return params.kind === 'logmel' ? params.nMels : FEATURE_DEFAULTS.nMels;
+}
+
+/**
+ * A spectrogram-based feature ('mfccMean', 'mfcc' or 'logmel') from a clip's log-mel spectrogram
+ * (melBandsFor(params) × frames, dB). The one place these kinds are computed: the featurizer calls it on
+ * a file's spectrogram, the experiments on an augmented copy's, so both give the same numbers.
+ */
+export function featureFromLogMel(
+  logMel: FeatureMatrix,
+  params: Pick<JobParams, 'kind' | 'nMfcc' | 'frames' | 'patchHop'>,
+): { data: Float32Array; shape: number[] } {
   switch (params.kind) {
     case 'mfccMean': {
-      const data = mfccMean(samples, sampleRate, { nMfcc: params.nMfcc });
+      const data = mfccMeanFromLogMel(logMel, params.nMfcc);
       return { data, shape: [data.length] };
     }
     case 'mfcc': {
-      const m = mfcc(samples, sampleRate, { nMfcc: params.nMfcc });
+      const m = dctRows(logMel, params.nMfcc);
       return { data: m.data, shape: [m.nRows, m.nCols] };
     }
     case 'logmel': {
-      const m = logMelSpectrogram(samples, sampleRate, { nMels: params.nMels });
       if (params.patchHop > 0) {
-        const { data, count } = cutPatches(m, params.frames, params.patchHop);
-        return { data, shape: [count, m.nRows, params.frames] };
+        const { data, count } = cutPatches(logMel, params.frames, params.patchHop);
+        return { data, shape: [count, logMel.nRows, params.frames] };
       }
-      return { data: fitFrames(m, params.frames), shape: [m.nRows, params.frames] };
+      return { data: fitFrames(logMel, params.frames), shape: [logMel.nRows, params.frames] };
     }
-    case 'vector': {
-      const data = featureVector(samples, sampleRate, { features: params.features, nMfcc: params.nMfcc });
-      return { data, shape: [data.length] };
-    }
+    default:
+      throw new FeatureError(`feature kind '${params.kind}' is not computed from a log-mel spectrogram`);
   }
+}
+
+/** Computes `params.kind` for one file; rejects (AudioDecodeError, FeatureError, …) when it cannot. */
+export async function computeFeature(path: string, params: JobParams): Promise<{ data: Float32Array; shape: number[] }> {
+  const { samples, sampleRate } = await loadClip(path, params.sampleRate);
+  if (params.kind === 'vector') {
+    const data = featureVector(samples, sampleRate, { features: params.features, nMfcc: params.nMfcc });
+    return { data, shape: [data.length] };
+  }
+  return featureFromLogMel(logMelSpectrogram(samples, sampleRate, { nMels: melBandsFor(params) }), params);
 }
 
 /** The reason a clip failed, in words: AudioDecodeError's own reason, otherwise the error's message. */
