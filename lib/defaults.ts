@@ -72,6 +72,10 @@ export const CNN_DEFAULTS = {
   poolSize: [4, 2] as readonly [number, number],
   dropout: 0.5,
   l2: 0.001,
+  /** Training budget of a CNN run (lib/model/registry.ts reads these; today the tutorial's MLP budget). */
+  epochs: 5,
+  batchSize: 32,
+  learningRate: 0.001,
 } as const;
 
 export const RNN_DEFAULTS = {
@@ -82,4 +86,8 @@ export const RNN_DEFAULTS = {
   cell: 'gru' as 'gru' | 'lstm',
   units: 64,
   dropout: 0.3,
+  /** Training budget of an RNN run (lib/model/registry.ts reads these). */
+  epochs: 5,
+  batchSize: 32,
+  learningRate: 0.001,
 } as const;

@@ -10,11 +10,10 @@ import {
   formatComparison,
   formatCrossValidation,
   labelledItems,
-  MODEL_KINDS,
   REFERENCE_RESULTS,
   type ExperimentParams,
-  type ModelKind,
 } from '../experiments';
+import { MODEL_KINDS, type ModelKind } from '../model/registry';
 import { selectBackend } from '../model/backend';
 import { groupSplit, stratifiedSplit, warnIfLeaky, type Split } from '../model/splits';
 

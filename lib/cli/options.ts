@@ -17,7 +17,10 @@ export const positiveInt = (name: string) => numberOption(name, (n) => Number.is
 export const nonNegativeInt = (name: string) => numberOption(name, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
 /** A finite number > 0 (learning rate). */
 export const positiveNumber = (name: string) => numberOption(name, (n) => Number.isFinite(n) && n > 0, 'a positive number');
-/** A fraction strictly between 0 and 1 (validation / test share). */
+/** A fraction strictly between 0 and 1. */
 export const openFraction = (name: string) => numberOption(name, (n) => n > 0 && n < 1, 'in (0, 1)');
+/** The held-out fraction (--val-split): in (0, 1), or [0, 1) where 0 means "hold nothing out, train on everything". */
+export const validationFraction = (name: string, zeroAllowed = false) =>
+  zeroAllowed ? numberOption(name, (n) => n >= 0 && n < 1, 'in [0, 1) (0 trains on every clip)') : openFraction(name);
 /** A rate in [0, 1) (dropout). */
 export const rate = (name: string) => numberOption(name, (n) => n >= 0 && n < 1, 'in [0, 1)');

@@ -1,15 +1,13 @@
-// `soundlab predict --model MODEL_DIR FILE...` and `--submission DIR`: classify clips with a saved model, same features as in training.
+// `soundlab predict --model MODEL_DIR FILE...` and `--submission DIR`: parses the options, classifies with
+// lib/experiments' predictClips (the one prediction path), prints the lines or writes the submission CSV.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { nonNegativeInt } from './options';
 import { loadDataset } from '../data/dataset';
-import { extractFeatures, type ExtractOptions } from '../features/extract';
-import { savedModelProbabilities } from '../experiments/train-command';
+import { predictClips } from '../experiments/predict';
 import { selectBackend } from '../model/backend';
-import { argMax, predictLabels } from '../model/predict';
-import { loadModelDir, type SavedModel } from '../model/save';
-import { standardize } from '../model/scaler';
+import { loadModelDir } from '../model/save';
 import { consoleIo, type CliIo } from './io';
 
 /** Raised when clips cannot be classified (names the files and reasons). */
@@ -20,56 +18,9 @@ export class PredictError extends Error {
   }
 }
 
-/** One classified clip. */
-export interface Prediction {
-  id: string;
-  file: string;
-  label: string;
-  probability: number;
-}
-
 /** A field for a CSV line: quoted when it holds a comma, quote or newline. */
 function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/**
- * Featurize clips exactly as the model's training did (its saved feature parameters and standardizer)
- * and classify them. Clips that cannot be read come back in `skipped` with the reason.
- */
-export async function predictClips(
-  saved: SavedModel,
-  clips: readonly { id: string; path: string }[],
-  opts: { workers?: number; cache?: boolean } = {},
-): Promise<{ predictions: Prediction[]; skipped: { file: string; reason: string }[] }> {
-  const { kind, sampleRate, nMfcc, nMels, frames, patchHop } = saved.features;
-  const extracted = await extractFeatures(clips, {
-    kind: kind as ExtractOptions['kind'],
-    sampleRate,
-    ...(nMfcc !== undefined ? { nMfcc } : {}),
-    ...(typeof nMels === 'number' ? { nMels } : {}),
-    ...(typeof frames === 'number' ? { frames } : {}),
-    ...(typeof patchHop === 'number' ? { patchHop } : {}),
-    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
-    cache: opts.cache ?? true,
-  });
-  let labels: { label: string; probability: number }[];
-  // A CNN / RNN saved by lib/experiments carries its own input scaling and shape; a CNN's clip is
-  // classified by the mean over its patches, as in its evaluation.
-  const networkProbs = extracted.X.length ? savedModelProbabilities(saved.model, saved.features, extracted.X, extracted.shapes) : null;
-  if (networkProbs) {
-    labels = networkProbs.map((p) => {
-      const id = argMax(p);
-      return { label: saved.encoder.inverseTransform([id])[0], probability: p[id] };
-    });
-  } else {
-    const X = saved.standardizer ? standardize(extracted.X, saved.standardizer) : extracted.X;
-    labels = X.length ? predictLabels(saved.model, X, saved.encoder) : [];
-  }
-  return {
-    predictions: labels.map((p, k) => ({ id: extracted.ids[k], file: extracted.paths[k], label: p.label, probability: p.probability })),
-    skipped: extracted.skipped.map((s) => ({ file: s.file, reason: s.reason })),
-  };
 }
 
 interface PredictCommandOptions {

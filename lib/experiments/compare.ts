@@ -1,6 +1,6 @@
 // Several models on the same split, or on UrbanSound8K's official folds, summarised in one table.
 import { meanStd, type Split } from '../model/splits';
-import type { ModelKind } from './inputs';
+import type { ModelKind } from '../model/registry';
 import { featureSpec, featurize, resolveExperimentParams, runSplit, type ExperimentParams, type FeaturizeOptions, type FeatureTable, type LabelledItem, type RunResult } from './run';
 
 /** Published 10-fold results on UrbanSound8K, quoted in reports for context. */

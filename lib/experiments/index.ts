@@ -1,8 +1,8 @@
 // Experiments beyond the tutorial: model comparisons, fold-correct cross-validation, hyperparameter sweeps.
-export * from './inputs';
 export * from './run';
 export * from './compare';
 export * from './sweep';
 export * from './report';
 export * from './errors';
-export * from './train-command';
+export * from './train-model';
+export * from './predict';

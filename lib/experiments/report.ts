@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Dataset } from '../data/dataset';
 import { figureHtml } from '../plot/display';
 import { escapeHtml } from '../plot/figures';
-import { ExperimentError } from './inputs';
+import { ExperimentError } from './run';
 import type { LabelledItem } from './run';
 import { bestRecord, sweepFigure, sweepScatterFigure, sweepTableHtml, type SweepRecord } from './sweep';
 

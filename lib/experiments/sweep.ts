@@ -5,8 +5,8 @@ import { deriveSeed, mulberry32 } from '../data/random';
 import { escapeHtml, type Figure } from '../plot/figures';
 import type { Split } from '../model/splits';
 import { stratifiedSplit, warnIfLeaky } from '../model/splits';
-import { ExperimentError, type ModelKind } from './inputs';
-import { featureSpec, featurize, paramsHash, relevantExperimentParams, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type FeaturizeOptions, type LabelledItem } from './run';
+import type { ModelKind } from '../model/registry';
+import { ExperimentError, featureSpec, featurize, paramsHash, relevantExperimentParams, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type FeaturizeOptions, type LabelledItem } from './run';
 
 /** Parameters a sweep may vary (every field of ExperimentParams). */
 export type SweepParam = keyof ExperimentParams;

@@ -13,3 +13,4 @@ export * from './scaler';
 export * from './adam';
 export * from './cnn';
 export * from './rnn';
+export * from './registry';

@@ -31,7 +31,7 @@ export interface RnnOptions {
 /** Raised for an impossible RNN configuration (names the parameter). */
 export class RnnConfigError extends Error {
   constructor(reason: string) {
-    super(`lib/model/rnn.ts: ${reason}`);
+    super(`RNN: ${reason}`);
     this.name = 'RnnConfigError';
   }
 }
@@ -70,4 +70,19 @@ export function buildRnn(opts: RnnOptions): tf.Sequential {
   );
   compileClassifier(model, opts.learningRate);
   return model;
+}
+
+/**
+ * An nMfcc × n MFCC matrix (row-major, lib/features' layout) as a sequence of exactly `frames`
+ * frames × nMfcc (row t = frame t's coefficients): longer clips keep their first frames, shorter
+ * ones are pre-padded (Keras pad_sequences' default) with `padValue` so the recurrent layer's last
+ * state comes from real sound.
+ */
+export function mfccSequence(data: Float32Array, nMfcc: number, nFrames: number, frames: number, padValue = 0): Float32Array {
+  if (data.length !== nMfcc * nFrames) throw new RnnConfigError(`an MFCC row of ${data.length} values is not ${nMfcc} × ${nFrames}`);
+  const out = new Float32Array(frames * nMfcc).fill(padValue);
+  const kept = Math.min(frames, nFrames);
+  const offset = frames - kept;
+  for (let t = 0; t < kept; t++) for (let c = 0; c < nMfcc; c++) out[(offset + t) * nMfcc + c] = data[c * nFrames + t];
+  return out;
 }

@@ -3,43 +3,40 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { LabelEncoder } from './labels';
+import { modelKind, type FeatureSpec, type ModelParams } from './registry';
 import type { Standardizer } from './scaler';
 
-/**
- * How the model's input rows were computed, so `predict` computes the same: `kind` and the options of
- * lib/features' `extractFeatures` (sampleRate in Hz, nMfcc, nMels, frames…), stored as given.
- */
-export interface FeatureParams {
-  kind: string;
-  sampleRate: number;
-  nMfcc?: number;
-  [option: string]: unknown;
-}
+/** The one format of `soundlab.json`; bump MODEL_FORMAT_VERSION when its meaning changes. */
+export const MODEL_FORMAT = 'soundlab-model';
+export const MODEL_FORMAT_VERSION = 2;
 
-/** What `saveModelDir` writes besides the network and `loadModelDir` returns. */
+/** What `saveModelDir` writes besides the network (`soundlab.json`), and `loadModelDir` returns. */
 export interface ModelInfo {
-  format: 'soundlab-model';
-  version: 1;
+  format: typeof MODEL_FORMAT;
+  formatVersion: typeof MODEL_FORMAT_VERSION;
   /** Class names in output-unit order (the LabelEncoder's classes). */
   classes: string[];
-  features: FeatureParams;
-  /** Column standardisation fitted on the training rows, applied to every input before the network. */
-  standardizer?: Standardizer;
-  /** Anything worth keeping: training options, history, evaluation summary… */
-  training?: Record<string, unknown>;
+  /** The model kind (`params.model`) and every parameter of its training run. */
+  params: ModelParams;
+  /** How the clips' feature rows were computed, so `predict` computes the same. */
+  features: FeatureSpec;
+  /** Shape of one network input row. */
+  inputShape: number[];
+  /** Input standardisation fitted on the training rows (null: raw features). */
+  standardizer: Standardizer | null;
 }
 
 /** What a model directory holds. */
 export interface ModelBundle {
   model: tf.LayersModel;
   encoder: LabelEncoder;
-  features: FeatureParams;
-  standardizer?: Standardizer;
-  training?: Record<string, unknown>;
+  params: ModelParams;
+  standardizer: Standardizer | null;
 }
 
 /** A loaded model directory. */
 export interface SavedModel extends ModelBundle {
+  dir: string;
   info: ModelInfo;
 }
 
@@ -56,10 +53,11 @@ export const MODEL_FILES = { topology: 'model.json', weights: 'weights.bin', inf
 /**
  * Write `dir/model.json` + `dir/weights.bin` (TensorFlow.js's layers-model format, as `model.save('file://…')`
  * with tfjs-node writes it — done by hand here because plain tfjs has no file handler) and
- * `dir/soundlab.json` (classes, feature parameters, standardizer, training notes). Creates `dir`.
+ * `dir/soundlab.json` (ModelInfo: classes, parameters, features, input shape, standardizer). Creates `dir`.
  */
 export async function saveModelDir(dir: string, bundle: ModelBundle): Promise<void> {
-  const { model, encoder, features, standardizer, training } = bundle;
+  const { model, encoder, params, standardizer } = bundle;
+  const entry = modelKind(params.model);
   const out = resolve(dir);
   mkdirSync(out, { recursive: true });
   const units = (model.outputs[0].shape as number[]).slice(-1)[0];
@@ -83,12 +81,13 @@ export async function saveModelDir(dir: string, bundle: ModelBundle): Promise<vo
     }),
   );
   const info: ModelInfo = {
-    format: 'soundlab-model',
-    version: 1,
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
     classes: encoder.classes,
-    features,
-    ...(standardizer ? { standardizer } : {}),
-    ...(training ? { training } : {}),
+    params,
+    features: entry.features(params),
+    inputShape: entry.inputShape(params),
+    standardizer,
   };
   writeFileSync(join(out, MODEL_FILES.info), JSON.stringify(info, null, 2) + '\n');
 }
@@ -102,14 +101,34 @@ function readJson(file: string): unknown {
   }
 }
 
+/**
+ * `soundlab.json`'s content as a ModelInfo of this version, or a ModelDirError naming the directory,
+ * the version found and what to do (models are small and quick to retrain; an old layout is not guessed at).
+ */
+export function checkModelInfo(json: unknown, dir: string): ModelInfo {
+  const file = join(dir, MODEL_FILES.info);
+  const retrain = `retrain it with \`soundlab train --data DATA_DIR --out ${dir}\``;
+  const info = json as Partial<ModelInfo> & { version?: unknown };
+  if (typeof json !== 'object' || json === null || info.format !== MODEL_FORMAT) {
+    throw new ModelDirError(file, `not a soundlab model description (no "format": "${MODEL_FORMAT}"); ${retrain}`);
+  }
+  if (info.formatVersion === undefined) {
+    throw new ModelDirError(file, `written by an older soundlab (model format version ${String(info.version ?? 1)}); this soundlab reads version ${MODEL_FORMAT_VERSION}: ${retrain}`);
+  }
+  if (info.formatVersion !== MODEL_FORMAT_VERSION) {
+    throw new ModelDirError(file, `unknown model format version ${JSON.stringify(info.formatVersion)}; this soundlab reads version ${MODEL_FORMAT_VERSION}: ${retrain}, or use the soundlab that wrote it`);
+  }
+  if (!Array.isArray(info.classes) || !info.params || !info.features || !Array.isArray(info.inputShape) || info.standardizer === undefined) {
+    throw new ModelDirError(file, `incomplete model description (classes, params, features, inputShape, standardizer); ${retrain}`);
+  }
+  return info as ModelInfo;
+}
+
 /** Read a directory written by `saveModelDir`: the network (uncompiled), its encoder and feature parameters. */
 export async function loadModelDir(dir: string): Promise<SavedModel> {
   const root = resolve(dir);
   const infoFile = join(root, MODEL_FILES.info);
-  const info = readJson(infoFile) as ModelInfo;
-  if (info.format !== 'soundlab-model' || !Array.isArray(info.classes) || !info.features) {
-    throw new ModelDirError(infoFile, 'not a soundlab model description (format, classes, features)');
-  }
+  const info = checkModelInfo(readJson(infoFile), root);
   const topologyFile = join(root, MODEL_FILES.topology);
   const json = readJson(topologyFile) as {
     modelTopology: object;
@@ -131,12 +150,5 @@ export async function loadModelDir(dir: string): Promise<SavedModel> {
   } catch (err) {
     throw new ModelDirError(topologyFile, `cannot rebuild the model (${err instanceof Error ? err.message : String(err)})`);
   }
-  return {
-    model,
-    encoder: LabelEncoder.fromClasses(info.classes),
-    features: info.features,
-    standardizer: info.standardizer,
-    training: info.training,
-    info,
-  };
+  return { model, encoder: LabelEncoder.fromClasses(info.classes), params: info.params, standardizer: info.standardizer, dir: root, info };
 }

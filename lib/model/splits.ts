@@ -11,25 +11,35 @@ export interface Split {
 /** Raised for a split that cannot be made (names the reason). */
 export class SplitError extends Error {
   constructor(reason: string) {
-    super(`lib/model/splits.ts: ${reason}`);
+    super(`split: ${reason}`);
     this.name = 'SplitError';
   }
 }
 
 const ascending = (a: number, b: number) => a - b;
 
-function checkFraction(testSize: number): void {
-  if (!(testSize > 0 && testSize < 1)) throw new SplitError(`testSize must be in (0, 1), got ${testSize}`);
+/** Options of a random split: the held-out fraction (Keras's name, `validationSplit`) and the seed. */
+export interface SplitOptions {
+  /** Fraction of the items held out, in (0, 1) (default TRAIN_DEFAULTS.validationSplit = 0.2). */
+  validationSplit?: number;
+  /** @deprecated the old name of validationSplit (kept for notebooks written with it). */
+  testSize?: number;
+  seed?: number;
+}
+
+function heldOutFraction(opts: SplitOptions): number {
+  const fraction = opts.validationSplit ?? opts.testSize ?? TRAIN_DEFAULTS.validationSplit;
+  if (!(fraction > 0 && fraction < 1)) throw new SplitError(`validationSplit must be in (0, 1), got ${fraction}`);
+  return fraction;
 }
 
 /**
  * Random split keeping each class's share on both sides (scikit-learn's `train_test_split(stratify=y)`):
- * within each class, a seeded shuffle and round(testSize · count) items to the test side.
- * @param labels one per item; @param testSize fraction in (0, 1) (default 0.2); @param seed default 0.
+ * within each class, a seeded shuffle and round(validationSplit · count) items to the test side.
+ * @param labels one per item; @param opts.validationSplit fraction in (0, 1) (default 0.2); seed default 0.
  */
-export function stratifiedSplit(labels: readonly string[], opts: { testSize?: number; seed?: number } = {}): Split {
-  const testSize = opts.testSize ?? 0.2;
-  checkFraction(testSize);
+export function stratifiedSplit(labels: readonly string[], opts: SplitOptions = {}): Split {
+  const heldOut = heldOutFraction(opts);
   const seed = opts.seed ?? TRAIN_DEFAULTS.seed;
   const byClass = new Map<string, number[]>();
   labels.forEach((label, i) => {
@@ -41,7 +51,7 @@ export function stratifiedSplit(labels: readonly string[], opts: { testSize?: nu
   const test: number[] = [];
   for (const label of [...byClass.keys()].sort()) {
     const idx = shuffleInPlace(byClass.get(label) as number[], mulberry32(deriveSeed(seed, `stratified:${label}`)));
-    const nTest = Math.round(idx.length * testSize);
+    const nTest = Math.round(idx.length * heldOut);
     test.push(...idx.slice(0, nTest));
     train.push(...idx.slice(nTest));
   }
@@ -51,12 +61,9 @@ export function stratifiedSplit(labels: readonly string[], opts: { testSize?: nu
 /**
  * Hold out whole groups (UrbanSound8K's recording `fsID`, FSDD's speaker), so no group is on both sides.
  * Either name the test groups, or give a fraction: groups are shuffled (seeded) and taken until at least
- * `testSize` of the items are on the test side.
+ * `validationSplit` of the items are on the test side.
  */
-export function groupSplit(
-  groups: readonly string[],
-  opts: { testGroups?: readonly string[]; testSize?: number; seed?: number } = {},
-): Split {
+export function groupSplit(groups: readonly string[], opts: SplitOptions & { testGroups?: readonly string[] } = {}): Split {
   let testGroups: Set<string>;
   if (opts.testGroups) {
     testGroups = new Set(opts.testGroups);
@@ -64,8 +71,7 @@ export function groupSplit(
     const missing = [...testGroups].filter((g) => !known.has(g));
     if (missing.length) throw new SplitError(`test group(s) ${missing.join(', ')} not found among the items`);
   } else {
-    const testSize = opts.testSize ?? 0.2;
-    checkFraction(testSize);
+    const heldOut = heldOutFraction(opts);
     const counts = new Map<string, number>();
     for (const g of groups) counts.set(g, (counts.get(g) ?? 0) + 1);
     if (counts.size < 2) throw new SplitError(`need at least 2 groups to hold one out, found ${counts.size}`);
@@ -73,7 +79,7 @@ export function groupSplit(
     testGroups = new Set();
     let taken = 0;
     for (const g of order) {
-      if (taken >= testSize * groups.length || testGroups.size === counts.size - 1) break;
+      if (taken >= heldOut * groups.length || testGroups.size === counts.size - 1) break;
       testGroups.add(g);
       taken += counts.get(g) as number;
     }

@@ -71,7 +71,7 @@ export interface History {
 /** Raised for inputs `train` cannot use (names the argument and the reason). */
 export class TrainError extends Error {
   constructor(reason: string) {
-    super(`lib/model/train.ts: ${reason}`);
+    super(`training: ${reason}`);
     this.name = 'TrainError';
   }
 }
@@ -87,6 +87,17 @@ export function toTensor(rows: Features, what = 'X'): tf.Tensor {
     flat.set(row, i * width);
   });
   return tf.tensor2d(flat, [rows.length, width]);
+}
+
+/** Rows stacked into one tensor of shape [rows.length, ...shape] (one copy). */
+export function stack(rows: readonly Float32Array[], shape: readonly number[]): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const flat = new Float32Array(rows.length * size);
+  rows.forEach((r, i) => {
+    if (r.length !== size) throw new TrainError(`row ${i} has ${r.length} values, expected ${size} (shape ${shape.join('×')})`);
+    flat.set(r, i * size);
+  });
+  return tf.tensor(flat, [rows.length, ...shape]);
 }
 
 /** Formats one epoch line exactly in Keras's shape: `Epoch 3/10 - 0.4s - loss: 1.7296 - acc: 0.5033 - …`. */

@@ -13,8 +13,8 @@ import { extractFeatures } from '../../lib/features/extract';
 import { CNN_DEFAULTS } from '../../lib/defaults';
 import { selectBackend } from '../../lib/model/backend';
 import { buildCnn } from '../../lib/model/cnn';
-import { train } from '../../lib/model/train';
-import { applyChannelStandardizer, fitChannelStandardizer, stack } from '../../lib/experiments/inputs';
+import { fitStandardizer, standardize } from '../../lib/model/scaler';
+import { stack, train } from '../../lib/model/train';
 
 const FIXTURES = resolve(process.env.SOUNDLAB_FIXTURES ?? resolve(__dirname, '../../../shared/fixtures'));
 
@@ -43,8 +43,8 @@ export async function run(): Promise<void> {
 
     const backend = await selectBackend({ quiet: true });
     const n = Math.min(128, cold.X.length);
-    const s = fitChannelStandardizer(cold.X.slice(0, n), 1, () => 0);
-    const rows = applyChannelStandardizer(cold.X.slice(0, n), s, () => 0);
+    const s = fitStandardizer(cold.X.slice(0, n), { axis: 'channel', channels: 1 });
+    const rows = standardize(cold.X.slice(0, n), s);
     const x = stack(rows, [nMels, frames, 1]);
     const y = tf.oneHot(tf.tensor1d(rows.map((_, i) => i % 10), 'int32'), 10);
     const model = buildCnn({ classCount: 10, seed: 0 });

@@ -79,11 +79,12 @@ describe('soundlab predict', () => {
 
   it('trains an RNN through `train --model rnn` and predicts with it (the saved input scaling and shape)', async () => {
     const rnnDir = join(tmp, 'rnn');
-    const json = (await runTrainCommand(
+    const json = await runTrainCommand(
       { data: SAMPLE, out: rnnDir, model: 'rnn', epochs: 2, batchSize: 32, valSplit: 0.2, seed: 0, nMfcc: 13, frames: 16, sampleRate: 22050, standardize: true, cache: true },
       capture().io,
-    )) as { features: { kind: string; model: string } };
-    expect(json.features.model).toBe('rnn');
+    );
+    expect(json.params.model).toBe('rnn');
+    expect(json.features.kind).toBe('mfcc');
     const c = capture();
     await runPredictCommand([join(SAMPLE, 'Test', '5.wav'), join(SAMPLE, 'Test', '8.wav')], { model: rnnDir, cache: true }, c.io);
     const classes = JSON.parse(readFileSync(join(rnnDir, 'soundlab.json'), 'utf8')).classes as string[];

@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFeatures } from '../../lib/features/extract';
 import { buildCnn, CnnConfigError, installWasmConvGradients } from '../../lib/model/cnn';
 import { stratifiedSplit } from '../../lib/model/splits';
-import { train } from '../../lib/model/train';
-import { applyChannelStandardizer, fitChannelStandardizer, stack } from '../../lib/experiments/inputs';
+import { fitStandardizer, standardize } from '../../lib/model/scaler';
+import { stack, train } from '../../lib/model/train';
 import { describeWithFixtures, fixture } from '../fixtures';
 
 describe('buildCnn', () => {
@@ -90,9 +90,9 @@ describeWithFixtures('SB-CNN learns real UrbanSound8K clips (fold-1 fixture, 4 c
     const labels = files.map((f) => f.split('-')[1]);
     const feats = await extractFeatures(files.map((f) => `${dir}/${f}`), { kind: 'logmel', nMels: 64, frames: 64, progress: false });
     expect(feats.skipped).toEqual([]);
-    const split = stratifiedSplit(labels, { testSize: 0.25, seed: 1 });
-    const s = fitChannelStandardizer(split.train.map((i) => feats.X[i]), 1, () => 0);
-    const X = applyChannelStandardizer(feats.X, s, () => 0);
+    const split = stratifiedSplit(labels, { validationSplit: 0.25, seed: 1 });
+    const s = fitStandardizer(split.train.map((i) => feats.X[i]), { axis: 'channel', channels: 1 });
+    const X = standardize(feats.X, s);
     const classes = [...new Set(labels)].sort();
     const oneHot = (idx: number[]) => tf.oneHot(tf.tensor1d(idx.map((i) => classes.indexOf(labels[i])), 'int32'), classes.length);
     const model = buildCnn({ classCount: 4, nMels: 64, frames: 64, padding: 'same', filters: [8, 16, 16], denseUnits: 32, seed: 0 });

@@ -4,10 +4,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractFeatures } from '../../lib/features/extract';
-import { buildRnn, RnnConfigError } from '../../lib/model/rnn';
+import { buildRnn, mfccSequence, RnnConfigError } from '../../lib/model/rnn';
 import { stratifiedSplit } from '../../lib/model/splits';
-import { train } from '../../lib/model/train';
-import { applyChannelStandardizer, fitRowsStandardizer, mfccSequence, stack } from '../../lib/experiments/inputs';
+import { fitStandardizer, standardize } from '../../lib/model/scaler';
+import { stack, train } from '../../lib/model/train';
 import { describeWithFixtures, fixture } from '../fixtures';
 
 describe('buildRnn', () => {
@@ -46,10 +46,10 @@ describeWithFixtures('GRU learns spoken digits (FSDD fixture, stratified split)'
     const nMfcc = 20;
     const feats = await extractFeatures(files.map((f) => `${dir}/${f}`), { kind: 'mfcc', nMfcc, sampleRate: 8000, progress: false });
     expect(feats.skipped).toEqual([]);
-    const split = stratifiedSplit(labels, { testSize: 0.25, seed: 0 });
-    const channel = (k: number) => (j: number) => Math.floor(j / feats.shapes[k][1]);
-    const s = fitRowsStandardizer(split.train.map((i) => feats.X[i]), nMfcc, (r) => channel(split.train[r]));
-    const seqs = feats.X.map((x, k) => mfccSequence(applyChannelStandardizer([x], s, channel(k))[0], nMfcc, feats.shapes[k][1], frames));
+    const split = stratifiedSplit(labels, { validationSplit: 0.25, seed: 0 });
+    // One mean/std per MFCC coefficient (a row of each clip's nMfcc × frames matrix, whatever its length).
+    const s = fitStandardizer(split.train.map((i) => feats.X[i]), { axis: 'channel', channels: nMfcc });
+    const seqs = feats.X.map((x, k) => mfccSequence(standardize([x], s)[0], nMfcc, feats.shapes[k][1], frames));
     const classes = ['0', '1', '2', '3'];
     const oneHot = (idx: number[]) => tf.oneHot(tf.tensor1d(idx.map((i) => classes.indexOf(labels[i])), 'int32'), 4);
     const model = buildRnn({ classCount: 4, frames, nMfcc, units: 32, poolFrames: 2, seed: 0, learningRate: 0.005 });
