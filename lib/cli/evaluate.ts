@@ -1,21 +1,22 @@
 // `soundlab evaluate --data DIR [--folds]`: baseline / MLP / CNN / RNN on one split or UrbanSound8K's 10 folds, in one table.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
-import { nonNegativeInt, openFraction, positiveInt, positiveNumber, rate } from './options';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { TRAIN_DEFAULTS } from '../defaults';
+import { nonNegativeInt, positiveInt, positiveNumber, rate, validationFraction } from './options';
 import { loadDataset } from '../data/dataset';
 import {
   compareModels,
   crossValidateModels,
   formatComparison,
   formatCrossValidation,
+  heldOutSplit,
   labelledItems,
   REFERENCE_RESULTS,
   type ExperimentParams,
 } from '../experiments';
 import { MODEL_KINDS, type ModelKind } from '../model/registry';
 import { selectBackend } from '../model/backend';
-import { groupSplit, stratifiedSplit, warnIfLeaky, type Split } from '../model/splits';
 
 const intList = (name: string) => (value: string): number[] => {
   const xs = value.split(',').map((s) => Number(s.trim()));
@@ -96,7 +97,9 @@ interface EvaluateOptions extends ExperimentCliOptions {
   folds?: boolean;
   onlyFolds?: number[];
   testFold?: number;
-  testSize: number;
+  valSplit: number;
+  /** Deprecated alias of valSplit (hidden --test-size). */
+  testSize?: number;
   groupSplit?: boolean;
   models: ModelKind[];
   json?: string;
@@ -118,7 +121,8 @@ export function register(program: Command): void {
     .option('--only-folds <list>', 'with --folds: hold out only these folds (e.g. 1,2 for a quick look); training still uses every other fold', intList('--only-folds'))
     .option('--test-fold <n>', 'hold out this one fold instead of a random split', positiveInt('--test-fold'))
     .option('--group-split', 'hold out whole groups (UrbanSound8K recordings fsID, FSDD speakers) instead of a random split: no leak')
-    .option('--test-size <fraction>', 'random split: test fraction (default 0.2)', openFraction('--test-size'), 0.2)
+    .option('--val-split <fraction>', 'random or group split: fraction held out for testing', validationFraction('--val-split'), TRAIN_DEFAULTS.validationSplit)
+    .addOption(new Option('--test-size <fraction>', 'deprecated name of --val-split').argParser(validationFraction('--test-size')).hideHelp())
     .option('--models <list>', `models to compare (${MODEL_KINDS.join(',')})`, parseModels, ['baseline', 'mlp', 'cnn', 'rnn'] as ModelKind[]);
   addExperimentOptions(cmd)
     .option('--json <file>', 'also write the results (per model, per fold) as JSON')
@@ -126,6 +130,8 @@ export function register(program: Command): void {
     .option('--no-cache', 'recompute features instead of using the feature cache')
     .option('--verbose', 'print the epoch lines of every training')
     .action(async (opts: EvaluateOptions) => {
+      const validationSplit = opts.testSize ?? opts.valSplit;
+      const seed = opts.seed ?? TRAIN_DEFAULTS.seed;
       const dataset = loadDataset(opts.data);
       const items = labelledItems(dataset);
       await selectBackend();
@@ -146,23 +152,7 @@ export function register(program: Command): void {
         if (opts.json) writeJson(opts.json, { dataset: dataset.root, protocol: 'folds', results, references: REFERENCE_RESULTS });
         return;
       }
-      let split: Split;
-      let protocol: string;
-      if (opts.testFold !== undefined) {
-        split = { train: [], test: [] };
-        items.forEach((it, i) => (it.fold === opts.testFold ? split.test : split.train).push(i));
-        if (split.test.length === 0) throw new Error(`${dataset.root}: no clips in fold ${opts.testFold}`);
-        protocol = `fold ${opts.testFold} held out`;
-      } else if (opts.groupSplit) {
-        const groups = items.map((it) => it.group);
-        if (groups.some((g) => g === undefined)) throw new Error(`${dataset.root}: --group-split needs a group per clip (UrbanSound8K fsID, FSDD speaker)`);
-        split = groupSplit(groups as string[], { testSize: opts.testSize, seed: opts.seed ?? 0 });
-        protocol = `group split (no recording on both sides), test ≈ ${opts.testSize}, seed ${opts.seed ?? 0}`;
-      } else {
-        split = stratifiedSplit(items.map((it) => it.label), { testSize: opts.testSize, seed: opts.seed ?? 0 });
-        protocol = `stratified random split, test ${opts.testSize}, seed ${opts.seed ?? 0}`;
-        warnIfLeaky(items.map((it) => it.group), split);
-      }
+      const { split, protocol } = heldOutSplit(items, { testFold: opts.testFold, groupSplit: opts.groupSplit, validationSplit, seed, root: dataset.root, warnLeak: (l) => console.warn(l) });
       const rows = await compareModels(items, split, common);
       console.log(`\n${protocol}: train ${split.train.length}, test ${split.test.length} clips\n`);
       console.log(formatComparison(rows));

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { audioInfo, AudioDecodeError } from '../audio';
 import type { AudioFileInfo } from '../audio';
+import { consoleIo, type CliIo } from './io';
 
 /** One line about a readable file, e.g. `a.wav: wav pcm_s24le (extensible), 2 channels, 48000 Hz, 4.000 s (192000 frames)`. */
 export function describeAudioFile(path: string, info: AudioFileInfo): string {
@@ -14,14 +15,11 @@ export function describeAudioFile(path: string, info: AudioFileInfo): string {
 }
 
 /**
- * Reports on every file in order: readable ones through `out`, failures (the file and the reason)
- * through `err`. Returns how many failed; it never stops at the first failure.
+ * Reports on every file in order: readable ones through `io.out`, failures (the file and the reason)
+ * through `io.err`. Returns how many failed; it never stops at the first failure.
  */
-export async function reportAudioFiles(
-  paths: string[],
-  out: (line: string) => void = console.log,
-  err: (line: string) => void = console.error,
-): Promise<number> {
+export async function reportAudioFiles(paths: string[], io: CliIo = consoleIo): Promise<number> {
+  const { out, err } = io;
   let failed = 0;
   for (const path of paths) {
     try {

@@ -1,7 +1,8 @@
 // `soundlab sweep --config sweep.json --out results.jsonl`: grid / random search, one JSON line per run, resumable, HTML report.
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { nonNegativeInt } from './options';
+import { nonNegativeInt, validationFraction } from './options';
+import { TRAIN_DEFAULTS } from '../defaults';
 import { loadDataset } from '../data/dataset';
 import { bestRecord, labelledItems, readSweepConfig, runSweep, SweepConfigError, writeSweepReport } from '../experiments';
 import { selectBackend } from '../model/backend';
@@ -11,6 +12,7 @@ interface SweepOptions {
   out: string;
   data?: string;
   html?: string;
+  valSplit?: number;
   workers?: number;
   cache: boolean;
 }
@@ -23,14 +25,16 @@ export function register(program: Command): void {
         'on one split; each finished run is appended to --out as a JSON line (params, metrics, time, seed) and its report written beside it. ' +
         'Rerun to resume: runs already in --out are skipped. Writes a sortable HTML table with a parallel-coordinates plot, best run marked.',
     )
-    .requiredOption('--config <file>', 'sweep JSON: { "search": "grid"|"random", "trials": N, "grid": {param: [values]}, "fixed": {...}, "split": {"testSize": 0.2} | {"testFold": 1}, "data": "DIR" }')
+    .requiredOption('--config <file>', 'sweep JSON: { "search": "grid"|"random", "trials": N, "grid": {param: [values]}, "fixed": {...}, "split": {"validationSplit": 0.2} | {"testFold": 1}, "data": "DIR" }')
     .requiredOption('--out <file>', 'results file (JSON lines), appended to')
     .option('--data <dir>', "dataset folder (overrides the config's data)")
+    .option('--val-split <fraction>', `hold out this fraction (stratified, seeded) instead of the config's split (default: the config's, else ${TRAIN_DEFAULTS.validationSplit})`, validationFraction('--val-split'))
     .option('--html <file>', 'HTML report (default: OUT with .html instead of .jsonl)')
     .option('--workers <n>', 'feature worker threads (0 = none)', nonNegativeInt('--workers'))
     .option('--no-cache', 'recompute features instead of using the feature cache')
     .action(async (opts: SweepOptions) => {
       const config = readSweepConfig(opts.config);
+      if (opts.valSplit !== undefined) config.split = { validationSplit: opts.valSplit };
       const dataDir = opts.data ?? (config.data ? resolve(dirname(opts.config), config.data) : undefined);
       if (!dataDir) throw new SweepConfigError(opts.config, 'no dataset: give --data DIR or "data" in the sweep file');
       const dataset = loadDataset(dataDir);

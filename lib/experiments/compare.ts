@@ -76,7 +76,7 @@ export interface ModelCrossValidation {
 /** Raised when the items carry no usable folds. */
 export class FoldError extends Error {
   constructor(reason: string) {
-    super(`lib/experiments/compare.ts: ${reason}`);
+    super(`cross-validation: ${reason}`);
     this.name = 'FoldError';
   }
 }

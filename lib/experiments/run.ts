@@ -31,7 +31,7 @@ import {
   type ShapedRow,
 } from '../model/registry';
 import type { Standardizer } from '../model/scaler';
-import type { Split } from '../model/splits';
+import { groupSplit, stratifiedSplit, warnIfLeaky, type Split } from '../model/splits';
 import { stack, train, type History } from '../model/train';
 
 /** Raised for runs that cannot be made (names the split or dataset and the reason). */
@@ -59,6 +59,39 @@ export function relevantExperimentParams(p: ExperimentParams): Record<string, un
 export function paramsHash(p: ExperimentParams, context: Record<string, unknown> = {}): string {
   const canonical = JSON.stringify({ ...relevantExperimentParams(p), ...context }, Object.keys({ ...relevantExperimentParams(p), ...context }).sort());
   return createHash('sha1').update(canonical).digest('hex').slice(0, 12);
+}
+
+/** How a held-out side was chosen (recorded in evaluation.json and printed). */
+export type HeldOutSplitRecord =
+  | { kind: 'random'; validationSplit: number; seed: number; groupsOnBothSides: number }
+  | { kind: 'group'; validationSplit: number; seed: number }
+  | { kind: 'fold'; testFold: number };
+
+/**
+ * The held-out side of an evaluation: UrbanSound8K fold `testFold`, whole groups (recordings / speakers)
+ * with `groupSplit`, or else a stratified random split of `validationSplit`, whose leak (one group on
+ * both sides) is reported through `warnLeak` when given. `root` names the dataset in errors.
+ */
+export function heldOutSplit(
+  items: readonly LabelledItem[],
+  opts: { testFold?: number; groupSplit?: boolean; validationSplit: number; seed: number; root: string; warnLeak?: (line: string) => void },
+): { split: Split; record: HeldOutSplitRecord; protocol: string } {
+  if (opts.testFold !== undefined) {
+    const split: Split = { train: [], test: [] };
+    items.forEach((it, i) => (it.fold === opts.testFold ? split.test : split.train).push(i));
+    if (split.test.length === 0) throw new ExperimentError(`${opts.root}: no clip is in fold ${opts.testFold}`);
+    return { split, record: { kind: 'fold', testFold: opts.testFold }, protocol: `fold ${opts.testFold} held out` };
+  }
+  const { validationSplit, seed } = opts;
+  if (opts.groupSplit) {
+    const groups = items.map((it) => it.group);
+    if (groups.some((g) => g === undefined)) throw new ExperimentError(`${opts.root}: --group-split needs a group per clip (UrbanSound8K fsID, FSDD speaker)`);
+    const split = groupSplit(groups as string[], { validationSplit, seed });
+    return { split, record: { kind: 'group', validationSplit, seed }, protocol: `group split (no recording on both sides), test ≈ ${validationSplit}, seed ${seed}` };
+  }
+  const split = stratifiedSplit(items.map((it) => it.label), { validationSplit, seed });
+  const groupsOnBothSides = opts.warnLeak ? warnIfLeaky(items.map((it) => it.group), split, opts.warnLeak) : 0;
+  return { split, record: { kind: 'random', validationSplit, seed, groupsOnBothSides }, protocol: `stratified random split, test ${validationSplit}, seed ${seed}` };
 }
 
 /** A labelled clip to learn from (lib/data's DatasetItem with a label). */

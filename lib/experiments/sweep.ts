@@ -2,6 +2,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { deriveSeed, mulberry32 } from '../data/random';
+import { TRAIN_DEFAULTS } from '../defaults';
 import { escapeHtml, type Figure } from '../plot/figures';
 import type { Split } from '../model/splits';
 import { stratifiedSplit, warnIfLeaky } from '../model/splits';
@@ -15,11 +16,12 @@ export type SweepParam = keyof ExperimentParams;
  * A sweep file (JSON):
  * ```json
  * { "search": "grid", "grid": { "model": ["mlp", "cnn"], "epochs": [5, 20], "dropout": [0.3, 0.5] },
- *   "fixed": { "batchSize": 32 }, "split": { "testSize": 0.2 }, "seed": 0 }
+ *   "fixed": { "batchSize": 32 }, "split": { "validationSplit": 0.2 }, "seed": 0 }
  * ```
  * `grid` lists the values of each varied parameter; `search` 'grid' runs every combination, 'random'
  * draws `trials` combinations (seeded). `fixed` applies to every run. `split`: a stratified random
- * split of `testSize` (default 0.2), or `testFold` to hold out one UrbanSound8K fold.
+ * split holding out `validationSplit` of the clips (default TRAIN_DEFAULTS.validationSplit = 0.2; `testSize`
+ * is its deprecated old name), or `testFold` to hold out one UrbanSound8K fold.
  * `data` (optional) is the dataset folder, relative to the sweep file; the CLI's --data overrides it.
  */
 export interface SweepConfig {
@@ -27,7 +29,7 @@ export interface SweepConfig {
   search?: 'grid' | 'random';
   trials?: number;
   seed?: number;
-  split?: { testSize?: number; testFold?: number };
+  split?: { validationSplit?: number; /** @deprecated old name of validationSplit */ testSize?: number; testFold?: number };
   grid: Partial<Record<SweepParam, unknown[]>>;
   fixed?: Partial<ExperimentParams>;
 }
@@ -61,7 +63,7 @@ export class SweepConfigError extends Error {
 
 const KNOWN: readonly SweepParam[] = [
   'model', 'epochs', 'batchSize', 'learningRate', 'hiddenUnits', 'dropout', 'nMfcc', 'nMels', 'frames',
-  'cnnFilters', 'denseUnits', 'cnnPadding', 'rnnUnits', 'rnnCell', 'augment', 'augmentCopies', 'sampleRate', 'seed',
+  'cnnFilters', 'denseUnits', 'cnnPadding', 'rnnUnits', 'rnnCell', 'standardize', 'augment', 'augmentCopies', 'sampleRate', 'seed',
 ];
 
 /** Read and check a sweep file. */
@@ -171,9 +173,10 @@ export function sweepSplit(items: readonly LabelledItem[], config: SweepConfig):
     if (split.test.length === 0 || split.train.length === 0) throw new ExperimentError(`split.testFold ${s.testFold}: one side is empty (folds present: ${[...new Set(items.map((it) => it.fold))].join(', ')})`);
     return { split, name: `fold${s.testFold}` };
   }
-  const testSize = s.testSize ?? 0.2;
-  const seed = config.seed ?? 0;
-  return { split: stratifiedSplit(items.map((it) => it.label), { testSize, seed }), name: `stratified:${testSize}:seed${seed}` };
+  const validationSplit = s.validationSplit ?? s.testSize ?? TRAIN_DEFAULTS.validationSplit;
+  const seed = config.seed ?? TRAIN_DEFAULTS.seed;
+  // The name (part of every run's hash) keeps its old shape, so results files written before still resume.
+  return { split: stratifiedSplit(items.map((it) => it.label), { validationSplit, seed }), name: `stratified:${validationSplit}:seed${seed}` };
 }
 
 /**

@@ -9,11 +9,11 @@ import type { ClassificationReport } from '../model/metrics';
 import { modelKind, type FeatureSpec, type NetworkKind } from '../model/registry';
 import { saveModelDir } from '../model/save';
 import type { Standardizer } from '../model/scaler';
-import { foldSplits, meanStd, stratifiedSplit, warnIfLeaky, type Split } from '../model/splits';
+import { foldSplits, meanStd, type Split } from '../model/splits';
 import type { History } from '../model/train';
 import type * as tf from '@tensorflow/tfjs';
 import { labelledItems } from './report';
-import { ExperimentError, featurize, fitNetwork, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type LabelledItem, type RunResult } from './run';
+import { ExperimentError, featurize, fitNetwork, heldOutSplit, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type HeldOutSplitRecord, type LabelledItem, type RunResult } from './run';
 
 /** What to train on and where to write it. Model parameters left out take the kind's defaults (lib/defaults.ts). */
 export interface TrainModelOptions extends Partial<Omit<ExperimentParams, 'model'>> {
@@ -49,11 +49,7 @@ export interface HeldOutEvaluation {
   trainSeconds: number;
 }
 
-export type TrainSplitRecord =
-  | { kind: 'random'; validationSplit: number; seed: number; groupsOnBothSides: number }
-  | { kind: 'all' }
-  | { kind: 'fold'; testFold: number }
-  | { kind: 'folds'; folds: string[] };
+export type TrainSplitRecord = HeldOutSplitRecord | { kind: 'all' } | { kind: 'folds'; folds: string[] };
 
 /** What trainModel measured; written as the model directory's evaluation.json. */
 export interface TrainModelResult {
@@ -151,18 +147,8 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainModelRes
     saved = await fitAll();
     final = { ...result, split: { kind: 'all' }, history: saved.history };
   } else {
-    let split: Split;
-    let record: TrainSplitRecord;
-    if (testFold !== undefined) {
-      const found = foldSplits(items.map((it) => it.fold as number)).find((f) => f.fold === String(testFold));
-      if (!found) throw new ExperimentError(`${dataset.root}: no clip is in fold ${testFold}`);
-      split = found;
-      record = { kind: 'fold', testFold };
-    } else {
-      split = stratifiedSplit(items.map((it) => it.label), { validationSplit, seed: params.seed });
-      const leaky = dataset.layout === 'urbansound8k' ? warnIfLeaky(items.map((it) => it.group), split, warn) : 0;
-      record = { kind: 'random', validationSplit, seed: params.seed, groupsOnBothSides: leaky };
-    }
+    // The leak warning speaks of UrbanSound8K's recordings, so only there.
+    const { split, record } = heldOutSplit(items, { testFold, validationSplit, seed: params.seed, root: dataset.root, warnLeak: dataset.layout === 'urbansound8k' ? warn : undefined });
     warn(`${model}: train on ${split.train.length} clips${params.augment ? ` (+ augmented copies: ${params.augment} × ${params.augmentCopies})` : ''}, evaluate on ${split.test.length}`);
     const r = await runSplit(items, table, split, params, { log, validate: true, keepModel: true });
     saved = { network: r.network as tf.LayersModel, standardizer: r.standardizer ?? null, history: r.history as History };

@@ -16,7 +16,7 @@ export interface BackendChoice {
 /** Raised when SOUNDLAB_BACKEND names a backend that is unknown or fails to start. */
 export class BackendError extends Error {
   constructor(reason: string) {
-    super(`lib/model/backend.ts: ${reason}`);
+    super(`TensorFlow.js backend: ${reason}`);
     this.name = 'BackendError';
   }
 }

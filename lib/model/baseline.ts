@@ -4,7 +4,7 @@ import { accuracy } from './metrics';
 /** Raised when there is nothing to count. */
 export class BaselineError extends Error {
   constructor(reason: string) {
-    super(`lib/model/baseline.ts: ${reason}`);
+    super(`baseline: ${reason}`);
     this.name = 'BaselineError';
   }
 }

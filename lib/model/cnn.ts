@@ -37,7 +37,7 @@ export interface CnnOptions {
 /** Raised when the patch is too small for the layer stack (names the layer and the map size). */
 export class CnnConfigError extends Error {
   constructor(reason: string) {
-    super(`lib/model/cnn.ts: ${reason}`);
+    super(`CNN: ${reason}`);
     this.name = 'CnnConfigError';
   }
 }

@@ -3,7 +3,7 @@
 /** Raised for a label the encoder has not seen, or an id out of range (names both). */
 export class LabelError extends Error {
   constructor(reason: string) {
-    super(`lib/model/labels.ts: ${reason}`);
+    super(`labels: ${reason}`);
     this.name = 'LabelError';
   }
 }

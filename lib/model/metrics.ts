@@ -3,7 +3,7 @@
 /** Raised when true and predicted labels do not line up. */
 export class MetricsError extends Error {
   constructor(reason: string) {
-    super(`lib/model/metrics.ts: ${reason}`);
+    super(`metrics: ${reason}`);
     this.name = 'MetricsError';
   }
 }

@@ -41,7 +41,7 @@ export function predictClipProbabilities(model: tf.LayersModel, X: Features, row
   const probs = predictProbabilities(model, X, batchSize);
   const total = rowsPerClip.reduce((a, b) => a + b, 0);
   if (total !== probs.length || rowsPerClip.some((c) => !Number.isInteger(c) || c < 1)) {
-    throw new RangeError(`lib/model/predict.ts: rowsPerClip must be positive integers summing to the ${probs.length} rows, got [${rowsPerClip.join(', ')}]`);
+    throw new RangeError(`predictClipProbabilities: rowsPerClip must be positive integers summing to the ${probs.length} rows, got [${rowsPerClip.join(', ')}]`);
   }
   const out: Float32Array[] = [];
   let row = 0;

@@ -19,7 +19,9 @@ function soundlab(...args: string[]) {
 
 it('soundlab evaluate --help lists its options', () => {
   const help = buildProgram().commands.find((c) => c.name() === 'evaluate')!.helpInformation();
-  for (const opt of ['--data', '--folds', '--test-fold', '--group-split', '--models', '--augment', '--epochs', '--json']) expect(help).toContain(opt);
+  for (const opt of ['--data', '--folds', '--test-fold', '--group-split', '--val-split', '--models', '--augment', '--epochs', '--json']) expect(help).toContain(opt);
+  // The old name still parses but is no longer advertised.
+  expect(help).not.toContain('--test-size');
 });
 
 it('--folds: one row per model over 3 folds, mean ± std, reference points, JSON per fold', () => {
@@ -37,9 +39,14 @@ it('--folds: one row per model over 3 folds, mean ± std, reference points, JSON
 });
 
 it('a random split warns that slices of one recording land on both sides; a group split does not', () => {
-  const random = soundlab('evaluate', '--data', data, '--models', 'baseline', '--test-size', '0.3', '--workers', '0');
+  const random = soundlab('evaluate', '--data', data, '--models', 'baseline', '--val-split', '0.3', '--workers', '0');
   expect(random.code).toBe(0);
   expect(random.stderr).toMatch(/recording\(s\) \(fsID\) have clips on both sides/);
+  expect(random.stdout).toMatch(/stratified random split, test 0\.3, seed 0: train 24, test 12 clips/);
+  // --test-size: the deprecated alias of --val-split, same split.
+  const alias = soundlab('evaluate', '--data', data, '--models', 'baseline', '--test-size', '0.3', '--workers', '0');
+  expect(alias.code).toBe(0);
+  expect(alias.stdout).toMatch(/stratified random split, test 0\.3, seed 0: train 24, test 12 clips/);
   const grouped = soundlab('evaluate', '--data', data, '--models', 'baseline', '--group-split', '--workers', '0');
   expect(grouped.code).toBe(0);
   expect(grouped.stderr).not.toMatch(/both sides/);

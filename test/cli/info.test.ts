@@ -19,7 +19,7 @@ describe('soundlab info', () => {
   it('reports every file in order, failures with their reason, and counts the failures', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const failed = await reportAudioFiles([good, join(dir, 'missing.wav'), ext, bad], (l) => out.push(l), (l) => err.push(l));
+    const failed = await reportAudioFiles([good, join(dir, 'missing.wav'), ext, bad], { out: (l) => out.push(l), err: (l) => err.push(l) });
     expect(failed).toBe(2);
     expect(out).toEqual([
       `${good}: wav pcm_s16le, 2 channels, 44100 Hz, 1.000 s (44100 frames)`,
@@ -34,7 +34,7 @@ describe('soundlab info', () => {
   it('describes compressed files by their codec', async () => {
     const out: string[] = [];
     const flac = resolve(__dirname, '../audio/data/tone.flac');
-    expect(await reportAudioFiles([flac], (l) => out.push(l))).toBe(0);
+    expect(await reportAudioFiles([flac], { out: (l) => out.push(l), err: (l) => { throw new Error(l); } })).toBe(0);
     expect(out).toEqual([`${flac}: flac, 2 channels, 16000 Hz, 0.250 s (4000 frames)`]);
   });
 

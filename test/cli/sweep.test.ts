@@ -18,7 +18,7 @@ function soundlab(...args: string[]) {
 
 it('soundlab sweep --help lists its options', () => {
   const help = buildProgram().commands.find((c) => c.name() === 'sweep')!.helpInformation();
-  for (const opt of ['--config', '--out', '--data', '--html']) expect(help).toContain(opt);
+  for (const opt of ['--config', '--out', '--data', '--html', '--val-split']) expect(help).toContain(opt);
 });
 
 it('runs the grid, then resumes: the second call recomputes nothing', () => {
@@ -35,6 +35,12 @@ it('runs the grid, then resumes: the second call recomputes nothing', () => {
   expect(second.code).toBe(0);
   expect(second.stdout).toContain('0 run(s) done now, 2 skipped');
   expect(readFileSync(join(tmp, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  // --val-split replaces the config's split: a stratified split, so new runs (their hash names the split).
+  const third = soundlab('sweep', '--config', config, '--out', 'results.jsonl', '--workers', '0', '--val-split', '0.25');
+  expect(third.code).toBe(0);
+  expect(third.stdout).toContain('2 run(s) done now, 0 skipped');
+  const splits = readFileSync(join(tmp, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).split);
+  expect(splits).toEqual(['fold1', 'fold1', 'stratified:0.25:seed0', 'stratified:0.25:seed0']);
 });
 
 it('a sweep file with an unknown parameter fails naming it, exit code 1', () => {
