@@ -99,7 +99,7 @@ function usable(items: readonly LabelledItem[], table: FeatureTable): { items: L
 export async function trainModel(opts: TrainModelOptions): Promise<TrainModelResult> {
   const warn = opts.warn ?? (() => undefined);
   const { data, out, model, validationSplit, testFold, folds, workers, cache, log, warn: _warn, ...rest } = opts;
-  modelKind(model);
+  modelKind(model); // an unknown kind fails here, before any clip is read
   const params = resolveExperimentParams({ ...rest, model });
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new ExperimentError(`validationSplit must be in [0, 1), got ${validationSplit}`);
   const dataset = loadDataset(data);
@@ -121,8 +121,8 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainModelRes
     features: modelKind(model).features(params),
     out: resolve(out),
   };
-  const fitAll = async (): Promise<{ network: tf.LayersModel; standardizer: Standardizer | null; history: History }> =>
-    fitNetwork(items, table, items.map((_, i) => i), params, encoder, { log });
+  const fitAll = async (epochLog?: (line: string) => void): Promise<{ network: tf.LayersModel; standardizer: Standardizer | null; history: History }> =>
+    fitNetwork(items, table, items.map((_, i) => i), params, encoder, { log: epochLog });
 
   let saved: { network: tf.LayersModel; standardizer: Standardizer | null; history: History };
   let final: TrainModelResult;
@@ -135,7 +135,7 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainModelRes
       foldResults.push({ fold: split.fold, accuracy: e.accuracy, baseline: e.baseline.accuracy, items: e.items });
     }
     warn('training the saved model on all folds');
-    saved = await fitAll();
+    saved = await fitAll(); // quietly: the folds' epoch lines were the ones to read
     final = {
       ...result,
       split: { kind: 'folds', folds: foldResults.map((f) => f.fold) },
@@ -144,7 +144,7 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainModelRes
     };
   } else if (testFold === undefined && validationSplit === 0) {
     warn(`train on all ${items.length} clips (validation split 0: nothing held out, no evaluation)`);
-    saved = await fitAll();
+    saved = await fitAll(log);
     final = { ...result, split: { kind: 'all' }, history: saved.history };
   } else {
     // The leak warning speaks of UrbanSound8K's recordings, so only there.
