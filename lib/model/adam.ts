@@ -1,4 +1,4 @@
-// Adam's update computed in one JavaScript pass over all weights: tf.train.adam's arithmetic, a fraction of its kernel calls.
+// Adam's update in plain JavaScript (the reference for the SIMD kernel in kernels/mlp.wat) and HostAdam, which applies it to a model's weights.
 import * as tf from '@tensorflow/tfjs';
 
 /** Adam's hyper-parameters (Keras's defaults: β₁ 0.9, β₂ 0.999, ε 1e-7). */
@@ -9,11 +9,55 @@ export interface AdamSettings {
   epsilon: number;
 }
 
+/** Adam's per-step constants, in the order the `adam` kernel (kernels/mlp.wat) reads them. */
+export interface AdamStepConstants {
+  beta1: number;
+  beta2: number;
+  /** lr / (1 − β₁ᵗ) */
+  stepSize: number;
+  /** 1 / (1 − β₂ᵗ) */
+  invC2: number;
+  epsilon: number;
+}
+
+/**
+ * The constants of update number `t` (1, 2, …): tf.train.adam's lr·(m/c1)/(√(v/c2)+ε) with the two bias
+ * corrections folded in (one division and one square root per weight instead of three divisions).
+ */
+export function adamStepConstants(settings: AdamSettings, t: number): AdamStepConstants {
+  const { learningRate, beta1, beta2, epsilon } = settings;
+  // tfjs keeps β^t as float32 products; the same rounding keeps our optimiser on tfjs's track.
+  const c1 = 1 - Math.fround(Math.pow(beta1, t));
+  const c2 = 1 - Math.fround(Math.pow(beta2, t));
+  return { beta1, beta2, stepSize: learningRate / c1, invC2: 1 / c2, epsilon };
+}
+
+/**
+ * One Adam update, in place, of the weights `w` with moments `m`, `v` and gradient `g` (equal lengths):
+ *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − stepSize·m / (√(v·invC2) + ε).
+ * The plain-JS twin of the `adam` SIMD kernel (kernels/mlp.wat, used by the fast MLP step): this one computes
+ * in float64 and stores float32, the kernel computes in float32, so they agree to float32 rounding
+ * (test/model/mlp-kernels.test.ts). HostAdam and the kernels' fallback both call it.
+ */
+export function adamUpdate(w: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, k: AdamStepConstants): void {
+  const { beta1, beta2, stepSize, invC2, epsilon } = k;
+  const b1c = 1 - beta1;
+  const b2c = 1 - beta2;
+  for (let i = 0; i < w.length; i++) {
+    const gi = g[i];
+    const mi = beta1 * m[i] + b1c * gi;
+    const vi = beta2 * v[i] + b2c * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] -= (stepSize * mi) / (Math.sqrt(vi * invC2) + epsilon);
+  }
+}
+
 /**
  * Why not `optimizer.applyGradients`: tf.train.adam issues ~14 kernels per weight tensor per batch (84 for
  * the MLP's six tensors). At batch 32 each kernel costs ~15 µs of TensorFlow.js bookkeeping, more than its
  * arithmetic, so Adam alone took ~0.25 s of a 5435-row epoch. Here the gradients are read once, the
- * moments and the weights live in Float32Arrays, one loop applies
+ * moments and the weights live in Float32Arrays, `adamUpdate` applies
  *   m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − lr · (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
  * (tfjs's and Keras's formula) and the new weights are written back: a dozen calls per batch instead of 84.
  * Host memory is what the wasm, cpu and tfjs-node backends compute on anyway, so the reads are copies, not
@@ -60,32 +104,11 @@ export class HostAdam {
     if (this.synced.length !== variables.length || this.synced.some((x, i) => x !== variables[i])) {
       this.sync(variables);
     }
-    const { learningRate, beta1, beta2, epsilon } = this.settings;
-    this.iterations++;
-    // tfjs keeps β^t as float32 products; the same rounding here keeps both optimisers on the same track.
-    const c1 = 1 - Math.fround(Math.pow(beta1, this.iterations));
-    const c2 = 1 - Math.fround(Math.pow(beta2, this.iterations));
-    const b1c = 1 - beta1;
-    const b2c = 1 - beta2;
-    // lr·(m/c1)/(√(v/c2)+ε) with the two bias corrections folded into per-step constants (one division
-    // and one square root per weight instead of three divisions).
-    const stepSize = learningRate / c1;
-    const invC2 = 1 / c2;
-    for (let k = 0; k < variables.length; k++) {
-      const g = grads[k].dataSync() as Float32Array;
-      const m = this.m[k];
-      const v = this.v[k];
-      const w = this.w[k];
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const mi = beta1 * m[i] + b1c * gi;
-        const vi = beta2 * v[i] + b2c * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= (stepSize * mi) / (Math.sqrt(vi * invC2) + epsilon);
-      }
+    const k = adamStepConstants(this.settings, ++this.iterations);
+    for (let i = 0; i < variables.length; i++) {
+      adamUpdate(this.w[i], this.m[i], this.v[i], grads[i].dataSync() as Float32Array, k);
       // A copy: some backends (cpu) keep the array they are given, and w changes again next step.
-      tf.tidy(() => variables[k].assign(tf.tensor(w.slice(), variables[k].shape, 'float32')));
+      tf.tidy(() => variables[i].assign(tf.tensor(this.w[i].slice(), variables[i].shape, 'float32')));
     }
   }
 }

@@ -1,6 +1,6 @@
 // A training step for Dense/ReLU/Dropout/softmax stacks written out by hand over one WebAssembly heap: same maths, no per-step allocation.
 import * as tf from '@tensorflow/tfjs';
-import type { AdamSettings } from './adam';
+import { adamStepConstants, type AdamSettings } from './adam';
 import type { DropoutMaskStream } from './dropout';
 import { GEMM_COLS, KernelHeap, roundUp } from './mlp-kernels';
 
@@ -12,13 +12,14 @@ import { GEMM_COLS, KernelHeap, roundUp } from './mlp-kernels';
  * that change every step. For the plain stacks Keras users write (Dense → ReLU/linear → Dropout …, Dense →
  * softmax, categorical crossentropy, Adam) the backward pass is short enough to write out, so this step
  *  - keeps weights, Adam's moments, gradients, activations and masks in one heap (lib/model/mlp-kernels.ts,
- *    a WebAssembly memory with a SIMD matrix product and Adam kernel), laid out once per run;
+ *    a WebAssembly memory with the SIMD kernels of lib/model/kernels/mlp.wat), laid out once per run;
  *  - runs the forward pass as matmul+bias+ReLU products and applies the seeded Dropout masks;
  *  - computes softmax, the loss, the accuracy and the logits' gradient (p − y)/batch, as TensorFlow/Keras
  *    compute categorical crossentropy on a softmax output (from its logits);
  *  - back-propagates: dW = hᵀ·dz, db = Σ dz, dh = dz·Wᵀ (as (W·dzᵀ)ᵀ), the Dropout mask and ReLU's
  *    derivative (step(a));
- *  - updates the weights with Adam (HostAdam's formula) and, once per epoch, writes them to the model.
+ *  - updates the weights with Adam (the kernel twin of `adamUpdate`, which HostAdam uses) and, once per epoch,
+ *    writes them to the model.
  * `train` uses it when `planFastMlp` accepts the model, else the general path.
  */
 
@@ -105,8 +106,9 @@ interface LayerSlots {
 /**
  * Training state of one run. Weights, Adam's moments, gradients, activations and masks live in one heap
  * (`KernelHeap`, a WebAssembly memory when SIMD is available) laid out once; a step calls the SIMD matrix
- * product three times per layer and does the small element-wise work (dropout, softmax, bias sums,
- * transposes of the batch's gradients, Adam) in JavaScript loops over the same heap. Nothing is allocated
+ * product three times per layer, the ReLU-gradient kernel per hidden layer and the Adam kernel once, and
+ * does the small element-wise work (dropout, softmax, the last layers' gradients) in JavaScript loops over
+ * the same heap. Nothing is allocated
  * per step. Matrices are padded with zero columns (and rows) to multiples of GEMM_COLS; zeros stay zeros
  * through the products and Adam (zero gradient, zero moments), so the padding never changes the results.
  */
@@ -298,16 +300,10 @@ export class FastMlpTrainer {
     return { lossSum, correct };
   }
 
-  /** Adam over the whole weights block at once (tf.train.adam's formula, as HostAdam). */
+  /** Adam over the whole weights block at once (the `adam` kernel; HostAdam applies the same update in JS). */
   private adamStep(): void {
-    const { learningRate, beta1, beta2, epsilon } = this.adam;
-    const t = ++this.state.iterations;
-    // tfjs keeps β^t as float32 products; the same rounding keeps both optimisers on the same track.
-    const c1 = 1 - Math.fround(Math.pow(beta1, t));
-    const c2 = 1 - Math.fround(Math.pow(beta2, t));
-    // lr·(m/c1)/(√(v/c2)+ε) with the two bias corrections folded into per-step constants.
     const n = this.block;
-    this.heap.adam(n, 0, n, 2 * n, 3 * n, { beta1, beta2, stepSize: learningRate / c1, invC2: 1 / c2, epsilon }, 4 * n);
+    this.heap.adam(n, 0, n, 2 * n, 3 * n, adamStepConstants(this.adam, ++this.state.iterations), 4 * n);
   }
 
   /**

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KAISER_FAST, resample, sincWindow, toMono } from '../../lib/audio';
+import { decodeAudio, KAISER_FAST, resample, sincWindow, toMono } from '../../lib/audio';
 import { resampleWith } from '../../lib/audio/resample';
 import { simdKernel } from '../../lib/audio/simd';
+import { describeWithFixtures, fixture } from '../fixtures';
 import { seededRandom } from './wav-builder';
 
 /**
@@ -151,6 +153,30 @@ describe('resample (kaiser_fast)', () => {
 
   it('rejects non-positive rates', () => {
     expect(() => resample(new Float32Array(10), 0, 22050)).toThrow(RangeError);
+  });
+});
+
+// The kernel (kernels/resample.wat), its JS twin and librosa on real clips: each engine against librosa's
+// samples, and the two engines against each other (much closer than either is to librosa).
+describeWithFixtures('resample: SIMD kernel vs JS twin vs librosa 0.10 on the UrbanSound8K clips', () => {
+  const ref = JSON.parse(readFileSync(fixture('reference/urbansound8k.json'), 'utf8')) as {
+    files: Record<string, { sr: number; length: number; sample_index: number[]; sample_value: number[] }>;
+  };
+
+  it.each(Object.keys(ref.files))('%s', (name) => {
+    const r = ref.files[name];
+    const path = fixture('urbansound8k/audio', name);
+    const decoded = decodeAudio(readFileSync(path), path);
+    const mono = toMono(decoded.channels);
+    const simd = resampleWith(mono, decoded.sampleRate, r.sr, 'simd');
+    const js = resampleWith(mono, decoded.sampleRate, r.sr, 'js');
+    for (const y of [simd, js]) {
+      expect(y).toHaveLength(r.length);
+      r.sample_index.forEach((idx, i) => expect(Math.abs(y[idx] - r.sample_value[i])).toBeLessThanOrEqual(1e-4));
+    }
+    let maxErr = 0;
+    for (let i = 0; i < js.length; i++) maxErr = Math.max(maxErr, Math.abs(simd[i] - js[i]));
+    expect(maxErr).toBeLessThan(2e-6);
   });
 });
 

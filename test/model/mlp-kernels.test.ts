@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../lib/data/random';
 import { buildMlp, selectBackend, toCategorical } from '../../lib/model';
+import { adamStepConstants, adamUpdate } from '../../lib/model/adam';
 import { GEMM_COLS, GEMM_ROWS, haveSimdGemm, KernelHeap, roundUp } from '../../lib/model/mlp-kernels';
 import { expectFastPathMatchesAutodiff } from './fast-vs-autodiff';
 
@@ -114,25 +115,58 @@ describe.each(variants)('KernelHeap.gemm (simd: %s)', (simd) => {
     }
   });
 
-  it('adam matches the formula computed in float64', () => {
+  it('adam (the kernel) matches adamUpdate (its plain-JS twin) to float32 rounding, over several steps', () => {
     const rng = mulberry32(3);
     const n = 12;
     const heap = new KernelHeap(5 * n + 8, { simd });
     const h = heap.f32;
-    for (let i = 0; i < 4 * n; i++) h[i] = rng() - 0.5;
-    for (let i = 2 * n; i < 3 * n; i++) h[i] = Math.abs(h[i]); // second moments are ≥ 0
-    const before = Float64Array.from(h.subarray(0, 4 * n));
-    const k = { beta1: 0.9, beta2: 0.999, stepSize: 0.001 / 0.1, invC2: 1 / 0.001, epsilon: 1e-7 };
-    heap.adam(n, 0, n, 2 * n, 3 * n, k, 4 * n);
-    for (let i = 0; i < n; i++) {
-      const g = before[3 * n + i];
-      const m = 0.9 * before[n + i] + 0.1 * g;
-      const v = 0.999 * before[2 * n + i] + 0.001 * g * g;
-      const w = before[i] - (k.stepSize * m) / (Math.sqrt(v * k.invC2) + k.epsilon);
-      expect(h[n + i]).toBeCloseTo(m, 6);
-      expect(h[2 * n + i]).toBeCloseTo(v, 6);
-      expect(Math.abs(h[i] - w)).toBeLessThan(1e-5);
+    // The twin's own copies of w, m, v; the moments start at zero as in training.
+    const w = random(n, rng);
+    const m = new Float32Array(n);
+    const v = new Float32Array(n);
+    h.set(w, 0);
+    const settings = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    for (let t = 1; t <= 5; t++) {
+      const g = random(n, rng);
+      // Some tiny gradients, where √v is near ε and where ε is added matters.
+      for (let i = 0; i < n; i += 3) g[i] *= 1e-6;
+      h.set(g, 3 * n);
+      const k = adamStepConstants(settings, t);
+      heap.adam(n, 0, n, 2 * n, 3 * n, k, 4 * n);
+      adamUpdate(w, m, v, g, k);
+      for (let i = 0; i < n; i++) {
+        // float32 arithmetic vs float64: a few ulps, relative (the floors cover m's cancellation near 0).
+        expect(Math.abs(h[n + i] - m[i]), `m, step ${t}`).toBeLessThanOrEqual(1e-6 * Math.abs(m[i]) + 2e-8);
+        expect(Math.abs(h[2 * n + i] - v[i]), `v, step ${t}`).toBeLessThanOrEqual(1e-6 * v[i] + 1e-10);
+        expect(Math.abs(h[i] - w[i]), `w, step ${t}`).toBeLessThan(1e-6);
+      }
     }
+  });
+});
+
+describe('adamUpdate (the plain-JS Adam shared by HostAdam and the kernels\' fallback)', () => {
+  it('follows tf.train.adam step for step (weights to 1e-6 after 5 steps)', () => {
+    const rng = mulberry32(12);
+    const n = 10;
+    const settings = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    const w = random(n, rng);
+    const m = new Float32Array(n);
+    const v = new Float32Array(n);
+    const variable = tf.variable(tf.tensor1d(Float32Array.from(w))); // a copy: w changes below
+    const optimizer = tf.train.adam(settings.learningRate, settings.beta1, settings.beta2, settings.epsilon);
+    const start = Float32Array.from(w);
+    for (let t = 1; t <= 5; t++) {
+      const g = random(n, rng);
+      adamUpdate(w, m, v, g, adamStepConstants(settings, t));
+      tf.tidy(() => optimizer.applyGradients([{ name: variable.name, tensor: tf.tensor1d(g) }]));
+    }
+    const theirs = variable.dataSync() as Float32Array;
+    for (let i = 0; i < n; i++) {
+      expect(Math.abs(w[i] - theirs[i])).toBeLessThan(1e-6);
+      expect(Math.abs(w[i] - start[i])).toBeGreaterThan(1e-3); // five steps of about lr each: it moved
+    }
+    optimizer.dispose();
+    variable.dispose();
   });
 });
 
