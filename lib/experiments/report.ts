@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Dataset } from '../data/dataset';
-import { figureHtml } from '../plot/display';
+import { figureHtml, plotlyBundleKind } from '../plot/display';
 import { escapeHtml } from '../plot/figures';
 import { ExperimentError } from './run';
 import type { LabelledItem } from './run';
@@ -13,6 +13,14 @@ export function labelledItems(dataset: Dataset): LabelledItem[] {
   const items = dataset.items.filter((it): it is typeof it & { label: string } => typeof it.label === 'string');
   if (items.length === 0) throw new ExperimentError(`${dataset.root}: no labelled clips to train and evaluate on`);
   return items.map((it) => ({ id: it.id, path: it.path, label: it.label, group: it.group, fold: it.fold }));
+}
+
+/** The sweep page's two figures, plotly embedded once with the first: the full bundle, as parallel coordinates need it. */
+function figuresHtml(records: readonly SweepRecord[]): string[] {
+  if (!records.length) return [];
+  const figures = [sweepScatterFigure(records), sweepFigure(records, { title: 'parameters → accuracy (parallel coordinates)' })];
+  const kind = plotlyBundleKind(figures);
+  return figures.map((f, i) => figureHtml(f, { includePlotly: i === 0 ? kind : false }));
 }
 
 /**
@@ -31,8 +39,7 @@ export function writeSweepReport(records: readonly SweepRecord[], file: string, 
     `<p>${records.length} runs on ${escapeHtml([...new Set(records.map((r) => r.dataset))].join(', '))}, split ${escapeHtml([...new Set(records.map((r) => r.split))].join(', '))}. Click a column header to sort.</p>`,
     bestHtml,
     sweepTableHtml(records),
-    records.length ? figureHtml(sweepScatterFigure(records), { includePlotly: true }) : '',
-    records.length ? figureHtml(sweepFigure(records, { title: 'parameters → accuracy (parallel coordinates)' })) : '',
+    ...figuresHtml(records),
     '</body></html>',
   ].join('\n');
   mkdirSync(dirname(file), { recursive: true });

@@ -1,23 +1,57 @@
-// Showing figures, sound and tables in a tslab notebook: HTML with plotly embedded once, WAV data URIs, tables.
+// Showing figures, sound and tables in a tslab notebook: HTML with plotly's published partial bundle embedded once, WAV data URIs, tables.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { encodeWav } from '../audio/encode';
 import { escapeHtml, type Figure } from './figures';
 
-/** Where plotly's browser bundle comes from: the installed plotly.js-dist package, never a CDN. */
-export function plotlyBundlePath(): string {
-  return require.resolve('plotly.js-dist/plotly.js');
+/**
+ * Which published plotly bundle a page embeds: the cartesian partial bundle (1.4 MB minified, as the
+ * plotly project publishes it) for every figure soundlab draws in the notebooks, the full bundle only
+ * for a trace type the partial one lacks (the sweep report's parallel coordinates).
+ */
+export type PlotlyBundleKind = 'cartesian' | 'full';
+
+/** The trace types in plotly.js-cartesian-dist-min (its README lists them). */
+export const CARTESIAN_TRACE_TYPES: ReadonlySet<string> = new Set([
+  'bar',
+  'box',
+  'contour',
+  'heatmap',
+  'histogram',
+  'histogram2d',
+  'histogram2dcontour',
+  'image',
+  'pie',
+  'scatter',
+  'scatterternary',
+  'violin',
+]);
+
+/** The smallest bundle that draws every trace of these figures (a trace without a type is a scatter, as in plotly). */
+export function plotlyBundleKind(figures: readonly Figure[]): PlotlyBundleKind {
+  for (const figure of figures) {
+    for (const trace of figure.data as readonly { type?: unknown }[]) {
+      const type = typeof trace.type === 'string' ? trace.type : 'scatter';
+      if (!CARTESIAN_TRACE_TYPES.has(type)) return 'full';
+    }
+  }
+  return 'cartesian';
 }
 
-let bundleCache: string | undefined;
+/** Where a bundle comes from: the installed npm packages, never a CDN. */
+export function plotlyBundlePath(kind: PlotlyBundleKind = 'cartesian'): string {
+  return kind === 'cartesian' ? require.resolve('plotly.js-cartesian-dist-min/plotly-cartesian.min.js') : require.resolve('plotly.js-dist/plotly.js');
+}
+
+const bundleCache = new Map<PlotlyBundleKind, string>();
 
 /**
- * plotly.js-dist ships only its unminified bundle (11 MB), and every report and executed notebook carries
- * one copy. Minified once with esbuild (already installed: tsx runs on it) it is about 4.9 MB; the result
- * is cached under node_modules/.cache/soundlab, keyed by plotly's version. Any failure falls back to the
- * original bundle.
+ * plotly.js-dist ships only its unminified bundle (11 MB); the published minified one (plotly.js-dist-min)
+ * is not a dependency, so the full bundle, needed only for parallel coordinates, is minified once with
+ * esbuild (already installed: tsx runs on it) to about 4.9 MB and cached under node_modules/.cache/soundlab,
+ * keyed by plotly's version. Any failure falls back to the original bundle.
  */
-function minifiedBundle(source: string): string {
+function minifiedFullBundle(source: string): string {
   try {
     const pkg = require.resolve('plotly.js-dist/package.json');
     const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
@@ -39,13 +73,18 @@ function minifiedBundle(source: string): string {
 }
 
 /**
- * plotly.js as an inline `<script>` body (minified, see minifiedBundle). `</script` inside the bundle is
- * escaped (`<\/script`) so the HTML parser cannot end the element early; JavaScript reads `<\/` as `</`
- * in strings, regexes and comments.
+ * plotly.js as an inline `<script>` body: the cartesian bundle as published, or the full one (see
+ * minifiedFullBundle). `</script` inside the bundle is escaped (`<\/script`) so the HTML parser cannot end
+ * the element early; JavaScript reads `<\/` as `</` in strings, regexes and comments.
  */
-export function plotlyBundle(): string {
-  if (bundleCache === undefined) bundleCache = minifiedBundle(readFileSync(plotlyBundlePath(), 'utf8')).replace(/<\/script/gi, '<\\/script');
-  return bundleCache;
+export function plotlyBundle(kind: PlotlyBundleKind = 'cartesian'): string {
+  let code = bundleCache.get(kind);
+  if (code === undefined) {
+    const source = readFileSync(plotlyBundlePath(kind), 'utf8');
+    code = (kind === 'full' ? minifiedFullBundle(source) : source).replace(/<\/script/gi, '<\\/script');
+    bundleCache.set(kind, code);
+  }
+  return code;
 }
 
 /** JSON safe to put inside a `<script>` element. */
@@ -60,19 +99,22 @@ let figureCounter = 0;
 
 /**
  * The HTML of one figure: a `<div>` and a script that draws it with `Plotly.newPlot`.
- * With `includePlotly`, the plotly bundle is put in front (once per notebook is enough: later outputs
- * reuse `window.Plotly`; a figure whose output renders before the bundle's waits for its load event).
+ * With `includePlotly`, a plotly bundle is put in front (once per page is enough: later outputs reuse
+ * `window.Plotly`; a figure whose output renders before the bundle's waits for its load event). `true`
+ * embeds the smallest bundle this figure needs; a page whose later figures need more passes the kind
+ * for all of them (`plotlyBundleKind(figures)`).
  *
  * @param figure a figure from the builders in figures.ts.
  * @param options includePlotly (default false), a div id (default a fresh `soundlab-fig-N`).
  */
-export function figureHtml(figure: Figure, options: { includePlotly?: boolean; id?: string } = {}): string {
+export function figureHtml(figure: Figure, options: { includePlotly?: boolean | PlotlyBundleKind; id?: string } = {}): string {
   const id = options.id ?? `soundlab-fig-${Date.now().toString(36)}-${++figureCounter}`;
   const height = typeof figure.layout.height === 'number' ? figure.layout.height : 320;
   const parts: string[] = [];
   if (options.includePlotly) {
+    const kind = options.includePlotly === true ? plotlyBundleKind([figure]) : options.includePlotly;
     parts.push(
-      `<script id="${PLOTLY_BUNDLE_ID}">${plotlyBundle()}\n;window.dispatchEvent(new Event('soundlab-plotly-ready'));</script>`,
+      `<script id="${PLOTLY_BUNDLE_ID}">${plotlyBundle(kind)}\n;window.dispatchEvent(new Event('soundlab-plotly-ready'));</script>`,
     );
   }
   parts.push(`<div id="${id}" class="soundlab-figure" style="width:100%;min-height:${height}px"></div>`);
@@ -158,14 +200,21 @@ export type HtmlSink = (html: string) => void;
 
 /** Shows figures, audio and tables through one sink, embedding the plotly bundle with the first figure only. */
 export class NotebookDisplay {
-  private plotlyShown = false;
+  /** The bundle already embedded in this notebook, if any. */
+  private embedded: PlotlyBundleKind | undefined;
 
   constructor(private readonly sink: HtmlSink) {}
 
-  /** Draws a figure (the first one of the notebook carries the plotly bundle). */
+  /**
+   * Draws a figure. The first one of the notebook carries the cartesian bundle (or the full one if it
+   * needs it); a later figure with a trace the cartesian bundle lacks carries the full bundle, which
+   * replaces `window.Plotly` for the figures after it (those already drawn stay as they are).
+   */
   figure(figure: Figure): void {
-    this.sink(figureHtml(figure, { includePlotly: !this.plotlyShown }));
-    this.plotlyShown = true;
+    const need = plotlyBundleKind([figure]);
+    const include = this.embedded === undefined || (need === 'full' && this.embedded === 'cartesian') ? need : false;
+    this.sink(figureHtml(figure, { includePlotly: include }));
+    if (include) this.embedded = include;
   }
 
   /** An inline audio player for the clip. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { audioHtml, figureHtml, NotebookDisplay, plotlyBundle, PLOTLY_BUNDLE_ID, tableHtml, waveformFigure } from '../../lib/plot';
 import { decodeAudio } from '../../lib/audio';
 
-const BUNDLE_MARK = 'plotly.js v'; // the bundle's own banner
+const BUNDLE_MARK = 'plotly.js (cartesian - minified) v'; // the published bundle's own banner
 
 describe('NotebookDisplay', () => {
   it('embeds the plotly bundle with the first figure only, and no CDN', () => {
