@@ -1,7 +1,7 @@
 // `soundlab notebooks`: execute the tutorial notebooks and write the HTML reports and their index.
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { JupyterMissingError, paramsToEnv, runNotebooks } from '../notebook';
+import { BrowserMissingError, formatBytes, JupyterMissingError, paramsToEnv, runNotebooks } from '../notebook';
 
 function collect(value: string, previous: string[]): string[] {
   return previous.concat(value);
@@ -17,7 +17,8 @@ export function register(program: Command): void {
     .option('--notebooks <dir>', 'folder with the NN-name.ipynb notebooks (default: notebooks/ in the project)')
     .option('--timeout <seconds>', 'per-cell timeout in seconds', '1800')
     .option('--jobs <n>', 'notebooks executed at the same time, each with its own kernel (default: 2, or 1 on a single core)')
-    .action(async (opts: { param: string[]; only?: string; out?: string; notebooks?: string; timeout: string; jobs?: string }) => {
+    .option('--pdf', 'also print each report to reports/NN-name.pdf (headless Chromium: sudo apt-get install -y chromium)')
+    .action(async (opts: { param: string[]; only?: string; out?: string; notebooks?: string; timeout: string; jobs?: string; pdf?: boolean }) => {
       const timeout = Number(opts.timeout);
       if (!Number.isFinite(timeout) || timeout <= 0) throw new Error(`--timeout: '${opts.timeout}' is not a positive number of seconds`);
       // Two at a time by default: compiling lib/ in each new kernel is single-threaded, so a second core helps.
@@ -30,11 +31,13 @@ export function register(program: Command): void {
           outDir: opts.out,
           only: opts.only ? opts.only.split(',') : undefined,
           env: paramsToEnv(opts.param),
+          params: opts.param,
           cellTimeoutSeconds: timeout,
           jobs,
+          pdf: !!opts.pdf,
         });
       } catch (err) {
-        if (err instanceof JupyterMissingError) {
+        if (err instanceof JupyterMissingError || err instanceof BrowserMissingError) {
           console.error(`soundlab notebooks: ${err.message}`);
           process.exitCode = 1;
           return;
@@ -43,6 +46,7 @@ export function register(program: Command): void {
       }
       const failed = summary.notebooks.filter((n) => !n.ok);
       console.log(`\nReports: ${summary.indexHtml}  (${summary.notebooks.length} notebooks in ${summary.seconds.toFixed(1)} s)`);
+      console.log(`Report folder: ${summary.outDir}, ${formatBytes(summary.bytes ?? 0)} in all`);
       if (failed.length) {
         console.error(`soundlab notebooks: ${failed.length} notebook(s) failed: ${failed.map((n) => `${n.name} (${n.error})`).join('; ')}; logs in ${summary.outDir}/logs`);
         process.exitCode = 1;

@@ -3,4 +3,5 @@ export * from './kernel';
 export * from './params';
 export * from './runner';
 export * from './reports';
+export { BrowserMissingError } from './browser';
 export * from './tutorial';

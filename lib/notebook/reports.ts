@@ -1,4 +1,4 @@
-// The reports index: one page linking every executed notebook with the dataset, parameters, accuracy vs baseline and times.
+// The reports index: one page linking every executed notebook with a preview of its first figure, the dataset, the command and parameters, accuracy vs baseline and times.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeHtml } from '../plot/figures';
@@ -41,9 +41,19 @@ export function usedParams(summary: Pick<RunSummary, 'notebooks'>): Record<strin
   return out;
 }
 
+/** Quotes a command-line word for a POSIX shell when it needs it. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that makes this report set again: `npx soundlab notebooks --param epochs=5 …`. */
+export function runCommand(summary: Pick<RunSummary, 'params'>): string {
+  return ['npx soundlab notebooks', ...(summary.params ?? []).map((p) => `--param ${shellWord(p)}`)].join(' ');
+}
+
 const percent = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(1)} %`);
 
-/** The index page's HTML (self-contained: no scripts, no external resources). */
+/** The index page's HTML (self-contained: no scripts, no external resources; previews are inline PNGs). */
 export function reportsIndexHtml(summary: RunSummary): string {
   const e = escapeHtml;
   const p = usedParams(summary);
@@ -57,7 +67,10 @@ export function reportsIndexHtml(summary: RunSummary): string {
         .map(([k, v]) => `${e(k)}: ${e(formatValue(v))}`)
         .join('<br>');
       const status = nb.ok ? '<span class="ok">ok</span>' : `<span class="failed">failed</span><br><small>${e(nb.error ?? '')}</small>`;
-      return `<tr><td>${link}${ipynb}</td><td>${status}</td><td class="num">${nb.seconds.toFixed(1)} s</td><td>${results}</td></tr>`;
+      const pdf = nb.pdf ? ` <a class="ipynb" href="${e(nb.pdf)}">PDF</a>` : '';
+      // The preview is a PNG data URI taken by our own browser step; escaped all the same.
+      const preview = nb.preview ? `<a href="${e(nb.html ?? '')}"><img class="preview" src="${e(nb.preview)}" alt="first figure of ${e(nb.name)}"></a>` : '';
+      return `<tr><td>${link}${ipynb}${pdf}</td><td class="preview">${preview}</td><td>${status}</td><td class="num">${nb.seconds.toFixed(1)} s</td><td>${results}</td></tr>`;
     })
     .join('\n');
   const params = Object.entries(p)
@@ -74,7 +87,7 @@ export function reportsIndexHtml(summary: RunSummary): string {
 <style>
 body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
-td.num{text-align:right}.ok{color:#1a7f37}.failed{color:#c62828;font-weight:bold}a.ipynb{font-size:.8em;color:#666}
+td.num{text-align:right}td.preview{padding:2px}img.preview{display:block;width:240px;height:auto}.ok{color:#1a7f37}.failed{color:#c62828;font-weight:bold}a.ipynb{font-size:.8em;color:#666}
 </style></head>
 <body>
 <h1>soundlab: the tutorial, executed</h1>
@@ -83,11 +96,12 @@ in ${summary.seconds.toFixed(1)} s. Written ${e(new Date().toISOString())}.${ove
 <h2>Accuracy vs baseline</h2>
 ${scores ? `<table><thead><tr><th>notebook</th><th>accuracy</th><th>baseline (most frequent class)</th></tr></thead><tbody>${scores}</tbody></table>` : '<p>No notebook recorded an accuracy.</p>'}
 <h2>Notebooks</h2>
-<table><thead><tr><th>notebook</th><th>status</th><th>time</th><th>results</th></tr></thead><tbody>
+<table><thead><tr><th>notebook</th><th>first figure</th><th>status</th><th>time</th><th>results</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
 <h2>Parameters</h2>
-<table><tbody>${params}</tbody></table>
+<p>Made with <code>${e(runCommand(summary))}</code>${summary.params?.length ? '' : ' (every notebook with its defaults)'}; the values the notebooks used:</p>
+<table><tbody>${params}</tbody></table>${summary.previewsSkipped ? `\n<p><small>No figure previews: ${e(summary.previewsSkipped)}.</small></p>` : ''}
 <p>Change them without editing a notebook: <code>npx soundlab notebooks --param epochs=20 --param data=path/to/UrbanSound8K</code>.</p>
 </body></html>
 `;
@@ -96,5 +110,7 @@ ${rows}
 /** Writes `index.html` and `index.json` (the same summary, for scripts) into the summary's output folder. */
 export function writeReportsIndex(summary: RunSummary): void {
   writeFileSync(summary.indexHtml, reportsIndexHtml(summary));
-  writeFileSync(join(summary.outDir, 'index.json'), JSON.stringify({ ...summary, params: usedParams(summary) }, null, 2) + '\n');
+  // The previews are in index.html already; index.json stays a small summary for scripts.
+  const notebooks = summary.notebooks.map(({ preview: _preview, ...rest }) => rest);
+  writeFileSync(join(summary.outDir, 'index.json'), JSON.stringify({ ...summary, notebooks, command: runCommand(summary), params: usedParams(summary) }, null, 2) + '\n');
 }

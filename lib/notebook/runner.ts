@@ -1,7 +1,8 @@
 // Executes the notebooks top to bottom with `jupyter nbconvert --execute` and exports each as an HTML report.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { browserUnavailable, BrowserMissingError, firstFigurePreview, launchBrowser, printPdf } from './browser';
 import { installKernel, jupyterEnv, KERNEL_NAME, PROJECT_ROOT } from './kernel';
 import { NOTEBOOK_ENV, RESULTS_DIR_ENV, resultsFile } from './params';
 import { writeReportsIndex } from './reports';
@@ -102,6 +103,10 @@ export interface NotebookResult {
   /** The exported report and the executed notebook, relative to the output folder (absent if none was written). */
   html?: string;
   ipynb?: string;
+  /** The PDF print of the report, relative to the output folder (with the `pdf` option). */
+  pdf?: string;
+  /** The report's first figure as a small PNG data URI, for the index (when Chromium is available). */
+  preview?: string;
   /** Why it failed: the first cell error, or nbconvert's own message (timeout, dead kernel). */
   error?: string;
   /** What the notebook recorded with recordResult (params included). */
@@ -123,6 +128,12 @@ export interface RunOptions {
   jobs?: number;
   /** Progress lines (default console.log). */
   log?: (line: string) => void;
+  /** The `--param key=value` pairs as given, listed on the index so a report set says how it was made. */
+  params?: readonly string[];
+  /** Also print each report to `NN-name.pdf` with headless Chromium (default false). */
+  pdf?: boolean;
+  /** Snapshot each report's first figure for the index (default: when Chromium is available). */
+  previews?: boolean;
 }
 
 function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number; output: string; stdout: string }> {
@@ -259,8 +270,64 @@ export interface RunSummary {
   notebooks: NotebookResult[];
   /** The parameter overrides given (environment variables). */
   overrides: Record<string, string>;
+  /** The `--param` pairs as given (absent or empty when none). */
+  params?: string[];
   ok: boolean;
   seconds: number;
+  /** Bytes in the output folder once everything is written (reports, executed notebooks, PDFs, logs). */
+  bytes?: number;
+  /** Why the index has no previews, when it has none because of the browser. */
+  previewsSkipped?: string;
+}
+
+/** The total size in bytes of the files under `dir` (symbolic links counted as links, not followed). */
+export function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(path) : lstatSync(path).size;
+  }
+  return total;
+}
+
+/** A byte count as people read it: `28.4 MB`, `512 kB` (powers of 1000, as `du --si`). */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
+  return `${bytes} B`;
+}
+
+/**
+ * Opens every written report in one headless Chromium: the first figure's preview for the index and,
+ * with `pdf`, the PDF print next to the report. A page that fails is logged and left without them.
+ */
+async function browserOutputs(results: NotebookResult[], outDir: string, options: { pdf: boolean; previews: boolean; log: (line: string) => void }): Promise<void> {
+  const browser = await launchBrowser();
+  try {
+    for (const result of results) {
+      if (!result.html) continue;
+      const html = join(outDir, result.html);
+      try {
+        if (options.previews) result.preview = await firstFigurePreview(browser, html);
+        if (options.pdf) {
+          const pdf = `${result.name}.pdf`;
+          await printPdf(browser, html, join(outDir, pdf));
+          result.pdf = pdf;
+          options.log(`      ${join(outDir, pdf)}`);
+        }
+      } catch (err) {
+        const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+        options.log(`      ${result.name}: the browser failed on ${html}: ${reason}`);
+        // A missing PDF fails the notebook's row (it was asked for); a missing preview only leaves a gap.
+        if (options.pdf && !result.pdf) {
+          result.error = result.error ?? `no PDF written: ${reason}`;
+          result.ok = false;
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+  }
 }
 
 /**
@@ -271,6 +338,9 @@ export interface RunSummary {
 export async function runNotebooks(options: RunOptions = {}): Promise<RunSummary> {
   const log = options.log ?? ((line: string) => console.log(line));
   if (!haveNbconvert()) throw new JupyterMissingError();
+  const noBrowser = browserUnavailable();
+  // Said before minutes of execution, not after.
+  if (options.pdf && noBrowser) throw new BrowserMissingError(noBrowser);
   installKernel(PROJECT_ROOT);
   const notebooksDir = resolve(options.notebooksDir ?? join(PROJECT_ROOT, 'notebooks'));
   const outDir = resolve(options.outDir ?? join(PROJECT_ROOT, 'reports'));
@@ -296,14 +366,23 @@ export async function runNotebooks(options: RunOptions = {}): Promise<RunSummary
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, files.length));
   await Promise.all(Array.from({ length: jobs }, worker));
   results.push(...slots);
+  const previews = options.previews ?? !noBrowser;
+  if (options.pdf || previews) {
+    if (options.pdf) log('PDF: printing the reports with headless Chromium …');
+    await browserOutputs(results, outDir, { pdf: !!options.pdf, previews, log });
+  }
   const summary: RunSummary = {
     outDir,
     indexHtml: join(outDir, 'index.html'),
     notebooks: results,
     overrides: options.env ?? {},
+    params: [...(options.params ?? [])],
     ok: results.every((r) => r.ok),
     seconds: (Date.now() - started) / 1000,
+    bytes: 0,
+    previewsSkipped: options.previews === undefined && noBrowser ? noBrowser : undefined,
   };
   writeReportsIndex(summary);
+  summary.bytes = folderBytes(outDir);
   return summary;
 }
