@@ -1,6 +1,6 @@
 // Executes every notebook on data.sample/ through Jupyter (a cell error fails), then opens each report in Chromium.
 // One file on purpose: the browser checks need the reports the first part writes, and vitest runs files in parallel.
-import { mkdtempSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,10 @@ describeJupyter('the notebooks, executed on data.sample/', () => {
       expect(existsSync(join(outDir, `${nb.name}.ipynb`))).toBe(true);
       expect(existsSync(join(outDir, `${nb.name}.html`))).toBe(true);
       expect(index).toContain(`href="${nb.name}.html"`);
+      // Issue 13's budget: a report (or executed notebook) ≤ 3 MB, the whole folder ≤ 30 MB (105 MB with the full bundle).
+      for (const ext of ['html', 'ipynb']) expect(statSync(join(outDir, `${nb.name}.${ext}`)).size, `${nb.name}.${ext}`).toBeLessThanOrEqual(3e6);
     }
+    expect(summary.bytes).toBeLessThanOrEqual(30e6);
     expect(index).toContain('data.sample');
   });
 
