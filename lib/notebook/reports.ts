@@ -100,7 +100,7 @@ ${scores ? `<table><thead><tr><th>notebook</th><th>accuracy</th><th>baseline (mo
 ${rows}
 </tbody></table>
 <h2>Parameters</h2>
-<p>Made with <code>${e(runCommand(summary))}</code>${summary.params?.length ? '' : ' (every notebook with its defaults)'}; the values the notebooks used:</p>
+<p>Made with <code>${e(runCommand(summary))}</code>${summary.params?.length || Object.keys(summary.overrides).length ? '' : ' (every notebook with its defaults)'}; the values the notebooks used:</p>
 <table><tbody>${params}</tbody></table>${summary.previewsSkipped ? `\n<p><small>No figure previews: ${e(summary.previewsSkipped)}.</small></p>` : ''}
 <p>Change them without editing a notebook: <code>npx soundlab notebooks --param epochs=20 --param data=path/to/UrbanSound8K</code>.</p>
 </body></html>

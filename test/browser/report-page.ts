@@ -1,25 +1,15 @@
 // Opens an exported report in headless Chromium and says what rendered, what failed and what was requested.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM_PATH, launchBrowser } from '../../lib/notebook/browser';
 
-/** Debian's chromium, the one .ci/run installs. */
-export const CHROMIUM = process.env.SOUNDLAB_CHROMIUM ?? '/usr/bin/chromium';
+/** Debian's chromium, the one .ci/run installs (the same browser and flags the PDF export uses). */
+export const CHROMIUM = CHROMIUM_PATH;
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 
-/** Flags for a quiet, offline, root-friendly headless run. */
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  return launchBrowser();
 }
 
 /** What a report page showed once loaded and drawn. */
