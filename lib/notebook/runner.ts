@@ -1,4 +1,4 @@
-// Executes the notebooks top to bottom with `jupyter nbconvert --execute` and exports each as an HTML report.
+// Executes the notebooks top to bottom with `jupyter nbconvert --execute` and exports each as an HTML report (and a PDF, on request).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -231,6 +231,8 @@ export async function runNotebook(file: string, outDir: string, options: RunOpti
   const htmlPath = join(outDir, `${name}.html`);
   rmSync(ipynbPath, { force: true });
   rmSync(htmlPath, { force: true });
+  // A PDF from an earlier run would no longer match the report; --pdf prints a new one after the run.
+  rmSync(join(outDir, `${name}.pdf`), { force: true });
   const started = Date.now();
   const exec = await runProcess(
     nbconvertPython(),
