@@ -5,10 +5,14 @@ import { dct, dctFrames } from './dct';
 import { FeatureError } from './errors';
 import { createMatrix, FeatureMatrix, meanOverFrames } from './matrix';
 import { applyFilterbank, MelOptions, melFilterbank } from './mel';
-import { frameCount, PowerFrames, resolveFraming, StftOptions } from './stft';
+import { defaultFftEngine, frameCount, PowerFrames, PowerFramesOptions, resolveFraming } from './stft';
+import { wasmMelFrames } from './stft-wasm';
 
-/** Options of melSpectrogram: framing (nFft 2048, hopLength 512, center, power 2) + mel bands (128, 0 Hz, sr/2). */
-export interface MelSpectrogramOptions extends StftOptions, MelOptions {}
+/**
+ * Options of melSpectrogram: framing (nFft 2048, hopLength 512, center, power 2) + mel bands (128, 0 Hz,
+ * sr/2), and the FFT engine (default: the WebAssembly one where it loads).
+ */
+export interface MelSpectrogramOptions extends PowerFramesOptions, MelOptions {}
 
 /** Options of logMelSpectrogram: melSpectrogram's + powerToDb's (ref 1, amin 1e-10, topDb 80). */
 export interface LogMelOptions extends MelSpectrogramOptions, DbOptions {}
@@ -29,10 +33,16 @@ function checkSampleRate(sampleRate: number): void {
  */
 function melFrames(samples: Float32Array, sampleRate: number, opts: MelSpectrogramOptions): { data: Float32Array; nMels: number; nFrames: number } {
   checkSampleRate(sampleRate);
-  const { nFft } = resolveFraming(opts);
+  const framing = resolveFraming(opts);
+  const { nFft } = framing;
   const fb = melFilterbank({ sampleRate, nFft, nMels: opts.nMels, fmin: opts.fmin, fmax: opts.fmax });
   const nMels = fb.nMels;
   const nFrames = frameCount(samples.length, opts);
+  const power = opts.power ?? 2;
+  // The hot path: power spectrum and mel projection fused in the WebAssembly kernel, one call per clip.
+  if (power === 2 && (opts.engine ?? defaultFftEngine(nFft)) === 'wasm') {
+    return { data: wasmMelFrames(samples, framing, nFrames, fb), nMels, nFrames };
+  }
   const data = new Float32Array(nMels * nFrames);
   const mel = new Float64Array(nMels);
   const frames = new PowerFrames(samples, opts);

@@ -3,6 +3,7 @@ import FFT from 'fft.js';
 import { FEATURE_DEFAULTS } from '../defaults';
 import { FeatureError } from './errors';
 import { createMatrix, FeatureMatrix } from './matrix';
+import { wasmPowerFrames, wasmStftAvailable } from './stft-wasm';
 import { hannWindow } from './window';
 
 /** Framing parameters shared by every frame-based feature (librosa's names in brackets). */
@@ -213,27 +214,43 @@ export function rfft(frame: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** Which FFT computes the spectra: PFFFT's WebAssembly SIMD build, or fft.js (the plain-JS twin). */
+export type FftEngine = 'wasm' | 'js';
+
+/** The engine PowerFrames uses for `nFft` unless told otherwise: 'wasm' when PFFFT loads and supports the size. */
+export function defaultFftEngine(nFft: number = FEATURE_DEFAULTS.nFft): FftEngine {
+  return wasmStftAvailable(nFft) ? 'wasm' : 'js';
+}
+
+/** PowerFrames' options: the STFT's, plus which FFT to use (for tests comparing the two). */
+export interface PowerFramesOptions extends StftOptions {
+  /** Default defaultFftEngine(nFft); 'wasm' throws when PFFFT is unavailable for this size. */
+  engine?: FftEngine;
+}
+
 /**
- * The power spectra of a signal's frames, computed one frame at a time into a reused buffer:
- * `frame(t)` returns |X_k|^power for bins k = 0..nFft/2 (k·sampleRate/nFft Hz) of frame t, in
- * float64. Callers loop over t themselves (mel projection, descriptors), which keeps memory flat and
- * each caller's loop separately optimised by the JIT — a shared callback-taking loop was measurably
- * slower once it had seen several different callbacks. The returned array is overwritten by the
- * next call: copy it if you keep it.
+ * The power spectra of a signal's frames: `frame(t)` returns |X_k|^power for bins k = 0..nFft/2
+ * (k·sampleRate/nFft Hz) of frame t, in float64, into a reused buffer: copy it if you keep it. With
+ * PFFFT (the default where it loads) every frame's power is computed in one batched WebAssembly call
+ * when the object is built; with fft.js (the plain-JS twin, and the fallback) one frame per call. Callers loop over t themselves (mel
+ * projection, descriptors), which keeps each caller's loop separately optimised by the JIT.
  */
 export class PowerFrames {
   readonly nFrames: number;
   readonly nBins: number;
+  readonly engine: FftEngine;
   private readonly samples: Float32Array;
   private readonly framing: Framing;
   private readonly power: number;
   private readonly window: Float64Array;
-  private readonly fft: RealFft;
-  private readonly frameBuffer: Float64Array;
-  private readonly complex: Float64Array;
+  private readonly fft: RealFft | null;
+  private readonly frameBuffer: Float64Array | null;
+  private readonly complex: Float64Array | null;
   private readonly spectrum: Float64Array;
+  /** Wasm engine: every frame's |X_k|², frame-major (nFrames × nBins), computed up front in one call. */
+  private readonly all: Float32Array | null;
 
-  constructor(samples: Float32Array, opts: StftOptions = {}) {
+  constructor(samples: Float32Array, opts: PowerFramesOptions = {}) {
     this.framing = resolveFraming(opts);
     this.power = opts.power ?? 2;
     const { nFft } = this.framing;
@@ -241,21 +258,41 @@ export class PowerFrames {
     this.nBins = (nFft >> 1) + 1;
     this.nFrames = frameCount(samples.length, this.framing);
     this.window = hannWindow(nFft);
-    this.fft = realFftOfSize(nFft);
-    this.frameBuffer = new Float64Array(nFft);
-    this.complex = new Float64Array(nFft + 2);
+    this.engine = opts.engine ?? defaultFftEngine(nFft);
     this.spectrum = new Float64Array(this.nBins);
+    if (this.engine === 'wasm') {
+      if (!wasmStftAvailable(nFft)) throw new FeatureError(`the WebAssembly FFT is unavailable for nFft=${nFft}`);
+      this.fft = null;
+      this.frameBuffer = null;
+      this.complex = null;
+      this.all = wasmPowerFrames(samples, this.framing, this.nFrames);
+    } else {
+      this.fft = realFftOfSize(nFft);
+      this.frameBuffer = new Float64Array(nFft);
+      this.complex = new Float64Array(nFft + 2);
+      this.all = null;
+    }
   }
 
-  /** |X_k|^power of frame t (0 ≤ t < nFrames), length nBins; reused between calls. */
+  /** |X_k|^power of frame t (0 ≤ t < nFrames), length nBins; overwritten by the next call. */
   frame(t: number): Float64Array {
-    const { spectrum, complex, power } = this;
-    windowedFrame(this.samples, t, this.framing, this.window, this.frameBuffer);
+    const spectrum = this.spectrum;
+    if (this.all) {
+      const { all, nBins, power } = this;
+      const o = t * nBins;
+      if (power === 2) for (let k = 0; k < nBins; k++) spectrum[k] = all[o + k];
+      else if (power === 1) for (let k = 0; k < nBins; k++) spectrum[k] = Math.sqrt(all[o + k]);
+      else for (let k = 0; k < nBins; k++) spectrum[k] = Math.pow(all[o + k], power / 2);
+      return spectrum;
+    }
+    const complex = this.complex!;
+    const power = this.power;
+    windowedFrame(this.samples, t, this.framing, this.window, this.frameBuffer!);
     if (power === 2) {
-      this.fft.powerSpectrum(this.frameBuffer, spectrum);
+      this.fft!.powerSpectrum(this.frameBuffer!, spectrum);
     } else {
       // |X|^p = (|X|²)^(p/2); Math.hypot is several times slower than the plain square root.
-      this.fft.transform(this.frameBuffer, complex);
+      this.fft!.transform(this.frameBuffer!, complex);
       const half = power / 2;
       for (let k = 0; k < this.nBins; k++) {
         const re = complex[2 * k];
@@ -288,7 +325,7 @@ export function forEachPowerFrame(
  * bin k at k·sampleRate/nFft Hz, frame t centred on sample t·hopLength.
  * Defaults: nFft 2048, hopLength 512, center true (zero padding), power 2.
  */
-export function powerSpectrogram(samples: Float32Array, opts: StftOptions = {}): FeatureMatrix {
+export function powerSpectrogram(samples: Float32Array, opts: PowerFramesOptions = {}): FeatureMatrix {
   const { nFft } = resolveFraming(opts);
   const nBins = (nFft >> 1) + 1;
   const nFrames = frameCount(samples.length, opts);
