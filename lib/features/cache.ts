@@ -5,7 +5,7 @@
 // payload length and a SHA-1 of the payload: a truncated, corrupted or foreign entry is detected and
 // reported as 'corrupt' — the caller recomputes and overwrites it; it is never returned.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { BigIntStats, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Bumped when the entry layout below changes. */
@@ -146,6 +146,81 @@ export class FeatureCache {
       mkdirSync(join(path, '..'), { recursive: true });
       writeFileSync(tmp, encodeEntry(key, value));
       renameSync(tmp, path);
+      return null;
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      return (err as Error).message;
+    }
+  }
+}
+
+/**
+ * How a file looked when its content was hashed: device, inode, size, modification and change times in
+ * nanoseconds. Any write, replacement or copy over the file changes at least one of them.
+ */
+export function fileSignature(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/**
+ * Files whose timestamps are this close to "now" are not remembered: a second write within the
+ * filesystem's timestamp granularity could leave the signature unchanged (git's "racily clean" case).
+ */
+const SETTLE_MS = 2000;
+
+/**
+ * Remembers each file's content hash by its path and signature, so a re-run finds its cache entries
+ * from a `stat` instead of reading and hashing every file (SHA-256 of UrbanSound8K's 6 GB takes tens of
+ * seconds on this machine kind). The same idea as git's index and ccache's direct mode: a file whose
+ * signature changed in any way is hashed again. Entries live beside the feature entries, one small
+ * file per path; a damaged or foreign one is ignored (the file is hashed).
+ */
+export class FileIndex {
+  readonly dir: string;
+
+  /** `cacheDir` as given to FeatureCache (the index lives in its `files/` folder). */
+  constructor(cacheDir: string) {
+    this.dir = resolve(cacheDir, 'files');
+  }
+
+  /** The index file for an absolute path: sha1 of the path, sharded like the feature entries. */
+  entryPath(absPath: string): string {
+    const name = sha1(absPath).toString('hex');
+    return join(this.dir, name.slice(0, 2), `${name}.txt`);
+  }
+
+  /** The content hash recorded for `path` if the file still has the signature it had then; else null. */
+  lookup(path: string): string | null {
+    const absPath = resolve(path);
+    let st: BigIntStats;
+    let text: string;
+    try {
+      st = statSync(absPath, { bigint: true });
+      text = readFileSync(this.entryPath(absPath), 'utf8');
+    } catch {
+      return null;
+    }
+    // "<signature>\n<sha256 hex>\n<path>": the path guards against a sha1 collision of two paths.
+    const [signature, hash, recordedPath] = text.split('\n');
+    if (signature !== fileSignature(st) || recordedPath !== absPath || !/^[0-9a-f]{64}$/.test(hash ?? '')) return null;
+    return hash;
+  }
+
+  /**
+   * Records `hash` for `path`, given the file's stats taken before it was read (so a write during the
+   * read leaves a signature that no longer matches). Skips files modified in the last SETTLE_MS.
+   * Returns the reason when the index cannot be written (the caller carries on without it).
+   */
+  record(path: string, statsBeforeRead: BigIntStats, hash: string): string | null {
+    const absPath = resolve(path);
+    const mtimeMs = Number(statsBeforeRead.mtimeNs / 1_000_000n);
+    if (Date.now() - mtimeMs < SETTLE_MS) return null;
+    const file = this.entryPath(absPath);
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(tmp, `${fileSignature(statsBeforeRead)}\n${hash}\n${absPath}`);
+      renameSync(tmp, file);
       return null;
     } catch (err) {
       rmSync(tmp, { force: true });

@@ -1,9 +1,12 @@
 // One clip of a feature batch: load it, compute the requested feature, or say why it could not be done.
 // Shared by the worker threads and the inline path, so both give bit-identical numbers.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { BigIntStats, closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { loadAudio, loadAudioSync, sniffContainer } from '../audio';
 import { AudioDecodeError } from '../audio/errors';
 import { FEATURE_DEFAULTS } from '../defaults';
+import { cacheKey, contentHash, FeatureCache, FileIndex } from './cache';
 import { FeatureName, featureVector } from './descriptors';
 import { FeatureMatrix } from './matrix';
 import { dctRows } from './dct';
@@ -37,6 +40,22 @@ export interface JobParams {
 
 /** A clip's outcome: a flat row and its shape, or the reason it was skipped. */
 export type JobResult = { ok: true; data: Float32Array; shape: number[] } | { ok: false; reason: string };
+
+/** What every clip of a batch shares: sent once per chunk to the workers (and used by the inline path). */
+export interface JobContext {
+  params: JobParams;
+  /** Cache directory as given (resolved against the working directory), or null to run without the cache. */
+  cacheDir: string | null;
+  /** Everything besides the file's content that keys its cache entry (relevantParams, code version, source fingerprint). */
+  keyParams: Record<string, unknown>;
+  /** Fault injection for the crash-recovery test: the worker exits when it reaches this base name. */
+  crashOn?: string;
+}
+
+/** A clip's outcome through the cache: also whether it came from the cache, and what went wrong with it. */
+export type CachedJobResult =
+  | { ok: true; data: Float32Array; shape: number[]; cached: boolean; corruptEntry: boolean; cacheError: string | null }
+  | { ok: false; reason: string };
 
 /** The parameters that matter for `params.kind` — the cache key leaves out the rest. */
 export function relevantParams(params: JobParams): Record<string, unknown> {
@@ -191,4 +210,47 @@ export async function runJob(path: string, params: JobParams): Promise<JobResult
   } catch (err) {
     return { ok: false, reason: failureReason(err) };
   }
+}
+
+/**
+ * One clip of a batch with the on-disk cache, as the workers run it (hashing is the expensive part of
+ * a lookup, so it happens here, in parallel, not on the calling thread): hash the file's content, look
+ * its entry up, and compute + store it on a miss. The content hash is remembered in the FileIndex, so
+ * the calling thread answers the next run's lookups from a stat. Never throws.
+ */
+export async function runCachedJob(path: string, context: JobContext): Promise<CachedJobResult> {
+  // The crash hook only ever kills a worker thread, never the calling process.
+  if (context.crashOn && basename(path) === context.crashOn && !isMainThread) process.exit(70);
+  if (context.cacheDir === null) {
+    const r = await runJob(path, context.params);
+    return r.ok ? { ...r, cached: false, corruptEntry: false, cacheError: null } : r;
+  }
+  let hash: string | null = null;
+  let key: string | null = null;
+  let stats: BigIntStats | null = null;
+  let corruptEntry = false;
+  const cache = new FeatureCache(context.cacheDir);
+  try {
+    stats = statSync(path, { bigint: true });
+    hash = contentHash(readFileSync(path));
+    key = cacheKey(hash, context.keyParams);
+  } catch {
+    // Unreadable: left to the loader, which reports the reason the same way with or without a cache.
+  }
+  if (key !== null && hash !== null) {
+    const hit = cache.get(key);
+    if (hit.status === 'hit') {
+      const indexError = new FileIndex(context.cacheDir).record(path, stats!, hash);
+      return { ok: true, data: hit.value.data, shape: hit.value.shape, cached: true, corruptEntry: false, cacheError: indexError };
+    }
+    corruptEntry = hit.status === 'corrupt';
+  }
+  const r = await runJob(path, context.params);
+  if (!r.ok) return r;
+  let cacheError: string | null = null;
+  if (key !== null && hash !== null) {
+    cacheError = cache.set(key, { data: r.data, shape: r.shape });
+    cacheError ??= new FileIndex(context.cacheDir).record(path, stats!, hash);
+  }
+  return { ...r, cached: false, corruptEntry, cacheError };
 }

@@ -1,20 +1,8 @@
-// Worker-thread entry of extractFeatures: computes one clip per item with the batch's parameters.
-import { basename } from 'node:path';
-import { workerData } from 'node:worker_threads';
+// Worker-thread entry of extractFeatures: one clip per item — cache lookup (hashing included), else compute and store.
 import { serveItems } from '../util/worker-pool';
-import { JobParams, JobResult, runJob } from './extract-job';
+import { CachedJobResult, JobContext, runCachedJob } from './extract-job';
 
-/** What extractFeatures passes as `workerData`. */
-export interface ExtractWorkerData {
-  params: JobParams;
-  /** Fault injection for the crash-recovery test: the worker exits when it reaches this base name. */
-  crashOn?: string;
-}
-
-const data = workerData as ExtractWorkerData;
-
-serveItems<string, JobResult>(async (path) => {
-  if (data.crashOn && basename(path) === data.crashOn) process.exit(70);
-  const result = await runJob(path, data.params);
+serveItems<string, CachedJobResult, JobContext>(async (path, context) => {
+  const result = await runCachedJob(path, context);
   return { result, transfer: result.ok ? [result.data.buffer as ArrayBuffer] : [] };
 });

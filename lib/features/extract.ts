@@ -5,11 +5,10 @@ import { availableParallelism, cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { CNN_DEFAULTS, FEATURE_DEFAULTS } from '../defaults';
 import { Progress, ProgressMode } from '../util/progress';
-import { runPool } from '../util/worker-pool';
-import { cacheKey, contentHash, FeatureCache } from './cache';
+import { WorkerPool } from '../util/worker-pool';
+import { cacheKey, FeatureCache, FileIndex } from './cache';
 import { FeatureName, featureVectorNames } from './descriptors';
-import { FeatureKind, JobParams, JobResult, relevantParams, runJob } from './extract-job';
-import type { ExtractWorkerData } from './extract-worker';
+import { CachedJobResult, FeatureKind, JobContext, JobParams, relevantParams, runCachedJob } from './extract-job';
 
 export type { FeatureKind } from './extract-job';
 
@@ -94,6 +93,8 @@ export interface ExtractResult {
     corruptCacheEntries: number;
     /** Worker threads that died mid-batch (their clips were retried). */
     workerCrashes: number;
+    /** Threads this call started (0 when it reused those of an earlier call, or needed none). */
+    workersStarted?: number;
     /** Wall time of the whole call, in seconds. */
     seconds: number;
   };
@@ -118,7 +119,8 @@ function sourceFingerprint(): string {
   const files: string[] = [join(lib, 'defaults.ts')];
   for (const dir of ['audio', 'features']) {
     try {
-      for (const f of readdirSync(join(lib, dir)).sort()) if (f.endsWith('.ts')) files.push(join(lib, dir, f));
+      // The WebAssembly kernels' sources and binaries compute numbers too.
+      for (const f of readdirSync(join(lib, dir)).sort()) if (/\.(ts|wat|wasm)$/.test(f)) files.push(join(lib, dir, f));
     } catch {
       // A packaged build without sources: FEATURE_CODE_VERSION alone keys the code.
     }
@@ -130,6 +132,12 @@ function sourceFingerprint(): string {
       hash.update(`${f}:absent`);
     }
   }
+  // The FFT's own code (PFFFT) is a dependency: its version is part of the fingerprint.
+  try {
+    hash.update(readFileSync(require.resolve('@echogarden/pffft-wasm/simd')));
+  } catch {
+    hash.update('pffft:absent');
+  }
   sourceFingerprintMemo = hash.digest('hex').slice(0, 16);
   return sourceFingerprintMemo;
 }
@@ -138,6 +146,27 @@ function sourceFingerprint(): string {
 function workerModulePath(): string {
   const ts = join(__dirname, 'extract-worker.ts');
   return existsSync(ts) ? ts : join(__dirname, 'extract-worker.js');
+}
+
+let sharedPool: WorkerPool | null = null;
+
+/**
+ * The featurizer's threads, started by the first batch that needs them and kept for later batches in
+ * the same process (idle threads are unref'd: they never keep the process alive).
+ */
+function featurePool(): WorkerPool {
+  sharedPool ??= new WorkerPool(workerModulePath());
+  return sharedPool;
+}
+
+/**
+ * Ends extractFeatures' worker threads (they are kept between calls). Optional — idle threads do not
+ * keep the process alive — but frees their memory; the next call starts new ones.
+ */
+export async function closeFeatureWorkers(): Promise<void> {
+  const pool = sharedPool;
+  sharedPool = null;
+  if (pool) await pool.close();
 }
 
 function defaultWorkers(): number {
@@ -177,9 +206,12 @@ export function resolveParams(opts: ExtractOptions = {}): JobParams {
  * Each clip is loaded at `sampleRate` (default 22050 Hz) mono and turned into one row (see FeatureKind).
  * Rows come back in input order and are bit-identical whatever the worker count. A clip that cannot be
  * read or featurized is skipped and listed with its reason; the call itself only rejects for invalid
- * options. Results are cached under `cacheDir`, keyed by the file's SHA-256, the parameters that
- * matter for `kind` and a fingerprint of the feature code: re-running is a cache read, changing
- * `nMfcc` recomputes, and a damaged entry is detected and recomputed.
+ * options. Results are cached under `cacheDir`, keyed by the file's SHA-256 (computed in the workers;
+ * a re-run recognises unchanged files from a stat, see FileIndex), the parameters that matter for
+ * `kind` and a fingerprint of the feature code: re-running is a cache read, changing `nMfcc`
+ * recomputes, and a damaged entry is detected and recomputed. The worker threads are kept for the
+ * next call in the same process (a notebook extracting twice starts them once); they never keep the
+ * process alive, and closeFeatureWorkers() ends them.
  */
 export async function extractFeatures(
   inputs: ExtractInputs,
@@ -197,7 +229,7 @@ export async function extractFeatures(
   const rows: (Float32Array | undefined)[] = new Array(n);
   const shapes: (number[] | undefined)[] = new Array(n);
   const reasons: (string | undefined)[] = new Array(n);
-  const stats = { computed: 0, cached: 0, corruptCacheEntries: 0, workerCrashes: 0, seconds: 0 };
+  const stats = { computed: 0, cached: 0, corruptCacheEntries: 0, workerCrashes: 0, workersStarted: 0, seconds: 0 };
   let finished = 0;
   let skipped = 0;
   let cacheWarned = false;
@@ -212,47 +244,40 @@ export async function extractFeatures(
     });
   };
 
-  // Cache lookups first, on this thread: a fully cached batch never starts a worker.
-  const cache = opts.cache === false ? null : new FeatureCache(opts.cacheDir ?? '.soundlab-cache');
-  const keys: (string | null)[] = new Array(n).fill(null);
-  const todo: number[] = [];
+  // Lookups of files seen before, on this thread from a stat (FileIndex): a fully cached batch never
+  // starts a worker. Everything else — hashing new or changed files included — happens in the workers.
+  const cacheDir = opts.cache === false ? null : resolve(opts.cacheDir ?? '.soundlab-cache');
+  const cache = cacheDir === null ? null : new FeatureCache(cacheDir);
+  const index = cacheDir === null ? null : new FileIndex(cacheDir);
   const keyParams = { ...relevantParams(params), code: FEATURE_CODE_VERSION, source: sourceFingerprint() };
+  const todo: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (cache) {
-      let bytes: Buffer | null = null;
-      try {
-        bytes = readFileSync(items[i].path);
-      } catch {
-        // Unreadable: left to the loader, which reports the reason the same way with or without a cache.
+    const hash = index?.lookup(items[i].path) ?? null;
+    if (cache && hash !== null) {
+      const hit = cache.get(cacheKey(hash, keyParams));
+      if (hit.status === 'hit') {
+        rows[i] = hit.value.data;
+        shapes[i] = hit.value.shape;
+        stats.cached++;
+        report(i);
+        continue;
       }
-      if (bytes) {
-        const key = cacheKey(contentHash(bytes), keyParams);
-        keys[i] = key;
-        const hit = cache.get(key);
-        if (hit.status === 'hit') {
-          rows[i] = hit.value.data;
-          shapes[i] = hit.value.shape;
-          stats.cached++;
-          report(i);
-          continue;
-        }
-        if (hit.status === 'corrupt') stats.corruptCacheEntries++;
-      }
+      // A damaged entry is counted (and replaced) by the job that recomputes it.
     }
     todo.push(i);
   }
 
-  const accept = (i: number, result: JobResult) => {
+  const accept = (i: number, result: CachedJobResult) => {
     if (result.ok) {
       rows[i] = result.data;
       shapes[i] = result.shape;
-      stats.computed++;
-      const key = keys[i];
-      const failure = cache && key ? cache.set(key, { data: result.data, shape: result.shape }) : null;
+      if (result.cached) stats.cached++;
+      else stats.computed++;
+      if (result.corruptEntry) stats.corruptCacheEntries++;
       // The rows are still right, only not cached: say so once, do not fail the batch.
-      if (failure && !cacheWarned) {
+      if (result.cacheError && !cacheWarned) {
         cacheWarned = true;
-        process.stderr.write(`features: cannot write the cache in ${cache!.dir} (${failure}); continuing without it\n`);
+        process.stderr.write(`features: cannot write the cache in ${cacheDir} (${result.cacheError}); continuing without it\n`);
       }
     } else {
       reasons[i] = result.reason;
@@ -261,17 +286,20 @@ export async function extractFeatures(
     report(i);
   };
 
-  const workerData: ExtractWorkerData = { params, crashOn: hooks.crashWorkerOn };
-  const poolReport = await runPool<string, JobResult>({
-    items: todo.map((i) => items[i].path),
-    workerModule: workerModulePath(),
-    workerData,
+  const context: JobContext = { params, cacheDir, keyParams, crashOn: hooks.crashWorkerOn };
+  const paths = todo.map((i) => items[i].path);
+  const runOptions = {
+    items: paths,
+    context,
     workers,
-    inline: (path) => runJob(path, params),
-    onResult: (k, result) => accept(todo[k], result),
-    onCrash: (k, reason) => accept(todo[k], { ok: false, reason }),
-  });
+    inline: (path: string) => runCachedJob(path, context),
+    onResult: (k: number, result: CachedJobResult) => accept(todo[k], result),
+    onCrash: (k: number, reason: string) => accept(todo[k], { ok: false, reason }),
+  };
+  // Nothing to compute (all cached, or an empty list): no thread is started.
+  const poolReport = todo.length === 0 ? { crashes: 0, workersStarted: 0 } : await featurePool().run<string, CachedJobResult>(runOptions);
   stats.workerCrashes = poolReport.crashes;
+  stats.workersStarted = poolReport.workersStarted;
 
   const result: ExtractResult = { X: [], shapes: [], ids: [], paths: [], skipped: [], stats };
   for (let i = 0; i < n; i++) {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheKey, contentHash, decodeEntry, encodeEntry, FeatureCache } from '../../lib/features/cache';
+import { cacheKey, contentHash, decodeEntry, encodeEntry, FeatureCache, FileIndex } from '../../lib/features/cache';
 
 const dir = mkdtempSync(join(tmpdir(), 'soundlab-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,5 +66,57 @@ describe('FeatureCache', () => {
     const hit = cache.get('odd');
     expect(hit.status === 'hit' && hit.value.data.byteOffset).toBe(0);
     expect(hit.status === 'hit' && Array.from(hit.value.data)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('FileIndex', () => {
+  const hourAgo = new Date(Date.now() - 3600_000);
+  const make = (name: string, content: string, when: Date | null = hourAgo) => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    if (when) utimesSync(p, when, when);
+    return p;
+  };
+
+  it('gives back the recorded hash while the file keeps its signature', () => {
+    const index = new FileIndex(join(dir, 'idx1'));
+    const p = make('a.wav', 'first');
+    const hash = contentHash(readFileSync(p));
+    expect(index.lookup(p)).toBeNull();
+    expect(index.record(p, statSync(p, { bigint: true }), hash)).toBeNull();
+    expect(index.lookup(p)).toBe(hash);
+    // A relative path names the same file.
+    expect(index.lookup(join(dir, '.', 'a.wav'))).toBe(hash);
+  });
+
+  it('forgets a file whose size, modification time or inode changed', () => {
+    const index = new FileIndex(join(dir, 'idx2'));
+    const p = make('b.wav', 'same length!');
+    index.record(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)));
+    expect(index.lookup(p)).not.toBeNull();
+    utimesSync(p, new Date(Date.now() - 7200_000), new Date(Date.now() - 7200_000));
+    expect(index.lookup(p)).toBeNull();
+    index.record(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)));
+    // Same length, same timestamps put back, other content: the change time still differs.
+    const before = statSync(p);
+    writeFileSync(p, 'SAME LENGTH!');
+    utimesSync(p, before.atime, before.mtime);
+    expect(index.lookup(p)).toBeNull();
+  });
+
+  it('does not remember a file modified within the last two seconds', () => {
+    const index = new FileIndex(join(dir, 'idx3'));
+    const p = make('c.wav', 'just written', null);
+    expect(index.record(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)))).toBeNull();
+    expect(index.lookup(p)).toBeNull();
+  });
+
+  it('ignores a damaged entry', () => {
+    const index = new FileIndex(join(dir, 'idx4'));
+    const p = make('d.wav', 'content');
+    index.record(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)));
+    const entry = index.entryPath(p);
+    writeFileSync(entry, readFileSync(entry, 'utf8').replace(/\n[0-9a-f]{64}\n/, '\nnot-a-hash\n'));
+    expect(index.lookup(p)).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { featureVectorNames } from '../../lib/features/descriptors';
-import { extractFeatures, ExtractOptions } from '../../lib/features/extract';
+import { contentHash, FileIndex } from '../../lib/features/cache';
+import { closeFeatureWorkers, extractFeatures, ExtractOptions } from '../../lib/features/extract';
 import { describeWithFixtures, fixture } from '../fixtures';
 
 const tmp = mkdtempSync(join(tmpdir(), 'soundlab-extract-'));
@@ -80,6 +81,24 @@ describeWithFixtures('extractFeatures', () => {
     expect(bytesOf(r.X[1]).equals(bytesOf(alone.X[1]))).toBe(true);
   });
 
+  it('keeps its worker threads for the next call: a second batch starts none, after closeFeatureWorkers it starts them again', async () => {
+    await closeFeatureWorkers();
+    const first = await extractFeatures(CLIPS.slice(0, 4), { ...quiet, workers: 2 });
+    expect(first.stats.workersStarted).toBe(2);
+    const second = await extractFeatures(CLIPS.slice(2), { ...quiet, workers: 2 });
+    expect(second.stats.workersStarted).toBe(0);
+    expect(second.stats.computed).toBe(4);
+    // Same rows from reused threads as from fresh ones (clips 2 and 3 are in both batches).
+    expect(bytesOf(second.X[0]).equals(bytesOf(first.X[2]))).toBe(true);
+    expect(bytesOf(second.X[1]).equals(bytesOf(first.X[3]))).toBe(true);
+    // Different parameters on the same threads: they travel with each batch, not with the thread.
+    const twenty = await extractFeatures(CLIPS.slice(0, 2), { ...quiet, workers: 2, nMfcc: 20 });
+    expect(twenty.stats.workersStarted).toBe(0);
+    expect(twenty.shapes).toEqual([[20], [20]]);
+    await closeFeatureWorkers();
+    expect((await extractFeatures(CLIPS.slice(0, 1), { ...quiet, workers: 1 })).stats.workersStarted).toBe(1);
+  });
+
   it('survives a worker crash: the culprit is reported, the rest of the batch completes', async () => {
     const r = await extractFeatures(CLIPS, { ...quiet, workers: 2 }, { crashWorkerOn: base(CLIPS[2]) });
     expect(r.skipped).toEqual([{ file: CLIPS[2], id: base(CLIPS[2]), reason: expect.stringMatching(/worker crashed twice.*exit code 70/) }]);
@@ -124,6 +143,41 @@ describeWithFixtures('extractFeatures', () => {
     third.X.forEach((row, i) => expect(bytesOf(row).equals(bytesOf(first.X[i]))).toBe(true));
     // …and the entries were rewritten: the next run is all hits.
     expect((await extractFeatures(clips, opts)).stats).toMatchObject({ computed: 0, cached: 3, corruptCacheEntries: 0 });
+  });
+
+  it('hashes in the workers and recognises unchanged files from a stat; a changed file is hashed again, never served stale', async () => {
+    const cacheDir = join(tmp, 'cache-index');
+    const opts: ExtractOptions = { progress: false, workers: 1, cacheDir };
+    const clip = join(tmp, 'changing.wav');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    copyFileSync(CLIPS[0], clip);
+    utimesSync(clip, hourAgo, hourAgo);
+    const index = new FileIndex(cacheDir);
+    expect(index.lookup(clip)).toBeNull();
+    const a = await extractFeatures([clip], opts);
+    expect(a.stats).toMatchObject({ computed: 1, cached: 0 });
+    // The worker recorded the content hash: the next lookup needs no read of the file.
+    expect(index.lookup(clip)).toBe(contentHash(readFileSync(CLIPS[0])));
+    const again = await extractFeatures([clip], { ...opts, workers: 0 });
+    expect(again.stats).toMatchObject({ computed: 0, cached: 1 });
+
+    // Other audio under the same name, with the old timestamps put back: still recomputed (the size,
+    // inode change time and content differ), and the row is the new clip's.
+    copyFileSync(CLIPS[1], clip);
+    utimesSync(clip, hourAgo, hourAgo);
+    const b = await extractFeatures([clip], opts);
+    expect(b.stats).toMatchObject({ computed: 1, cached: 0 });
+    const direct = await extractFeatures([CLIPS[1]], { ...quiet, workers: 0 });
+    expect(bytesOf(b.X[0]).equals(bytesOf(direct.X[0]))).toBe(true);
+    expect(index.lookup(clip)).toBe(contentHash(readFileSync(CLIPS[1])));
+
+    // A file written just now is not remembered (its timestamp could hide a second write), yet its
+    // re-run is still a cache hit, found by hashing it in the worker.
+    const fresh = join(tmp, 'fresh.wav');
+    copyFileSync(CLIPS[0], fresh);
+    const c = await extractFeatures([fresh], opts);
+    expect(c.stats).toMatchObject({ computed: 0, cached: 1 });
+    expect(index.lookup(fresh)).toBeNull();
   });
 
   it("'mfcc' gives the full matrix whose frame mean is the 'mfccMean' row", async () => {

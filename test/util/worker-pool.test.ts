@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runPool } from '../../lib/util/worker-pool';
+import { runPool, WorkerPool } from '../../lib/util/worker-pool';
 
 const WORKER = join(__dirname, 'square-worker.ts');
 
@@ -55,5 +56,72 @@ describe('runPool', () => {
     expect(results.size).toBe(4);
     expect(results.get(3)).toEqual({ square: 16, threadId: 0 });
     expect(report.inlineItems).toBe(4);
+  });
+});
+
+describe('WorkerPool', () => {
+  const collect = async (pool: WorkerPool, items: number[], workers: number, context?: unknown) => {
+    const results = new Map<number, Out>();
+    const report = await pool.run<number, Out>({
+      items, workers, context,
+      inline: (x) => ({ square: x * x, threadId: 0 }),
+      onResult: (i, r) => results.set(i, r),
+      onCrash: (i, reason) => {
+        throw new Error(`item ${i} crashed: ${reason}`);
+      },
+    });
+    return { results, report };
+  };
+
+  it('keeps its threads between batches: the second batch starts none and runs on the same threads', async () => {
+    const pool = new WorkerPool(WORKER);
+    try {
+      const first = await collect(pool, Array.from({ length: 40 }, (_, i) => i), 2);
+      expect(first.report.workersStarted).toBe(2);
+      expect(pool.size).toBe(2);
+      const second = await collect(pool, [3, 4, 5, 6], 2, { offset: 1000 });
+      expect(second.report.workersStarted).toBe(0);
+      // The batch's context reaches the worker with every item.
+      expect([...second.results.values()].map((r) => r.square).sort((a, b) => a - b)).toEqual([1009, 1016, 1025, 1036]);
+      const threadsBefore = new Set([...first.results.values()].map((r) => r.threadId));
+      for (const r of second.results.values()) expect(threadsBefore.has(r.threadId)).toBe(true);
+      // A bigger batch grows the pool; a crash replaces the dead thread and the pool stays usable.
+      const crashed = await pool.run<number, Out>({
+        items: [1, -1, 2], workers: 2, chunkSize: 1, inline: (x) => ({ square: x, threadId: 0 }),
+        onResult: () => undefined, onCrash: () => undefined,
+      });
+      expect(crashed.crashes).toBe(2);
+      const after = await collect(pool, [7, 8], 2);
+      expect([...after.results.values()].map((r) => r.square).sort((a, b) => a - b)).toEqual([49, 64]);
+    } finally {
+      await pool.close();
+    }
+    expect(pool.size).toBe(0);
+    // Closed is not broken: the next batch starts threads again.
+    const again = await collect(pool, [9], 1);
+    expect(again.report.workersStarted).toBe(1);
+    await pool.close();
+  });
+
+  it('runs overlapping batches one after the other, each with its own context', async () => {
+    const pool = new WorkerPool(WORKER);
+    try {
+      const [a, b] = await Promise.all([collect(pool, [1, 2, 3], 2, { offset: 10 }), collect(pool, [1, 2, 3], 2, { offset: 20 })]);
+      expect([...a.results.entries()].sort(([i], [j]) => i - j).map(([, r]) => r.square)).toEqual([11, 14, 19]);
+      expect([...b.results.entries()].sort(([i], [j]) => i - j).map(([, r]) => r.square)).toEqual([21, 24, 29]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('does not keep the process alive once a batch is done (idle threads are unref\'d)', () => {
+    const script = `const { WorkerPool } = require(${JSON.stringify(join(__dirname, '../../lib/util/worker-pool.ts'))});` +
+      `new WorkerPool(${JSON.stringify(WORKER)}).run({ items: [2, 3], workers: 2, inline: () => null, onResult: (i, r) => console.log(i, r.square), onCrash: () => {} })` +
+      `.then((rep) => console.log('started', rep.workersStarted));`;
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    // A process held open by its threads would be killed at spawnSync's timeout: status null, not 0.
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/started 2/);
+    expect(out.stdout).toMatch(/\b1 9\b/);
   });
 });
