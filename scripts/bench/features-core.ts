@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadAudioSync } from '../../lib/audio';
-import { descriptors, logMelSpectrogram, melSpectrogram, mfcc, powerSpectrogram } from '../../lib/features';
+import { defaultFftEngine, descriptors, logMelSpectrogram, melSpectrogram, mfcc, powerSpectrogram } from '../../lib/features';
 
 const FIXTURES = resolve(process.env.SOUNDLAB_FIXTURES ?? resolve(__dirname, '../../../shared/fixtures'));
 const PASSES = 5;
@@ -47,12 +47,14 @@ export async function run(): Promise<void> {
   }
   const clips = names.map((f) => loadAudioSync(join(dir, f), { sampleRate: null }).samples);
   const sampleRate = 22050;
-  console.log(`${clips.length} clips of ${(clips[0].length / sampleRate).toFixed(3)} s at ${sampleRate} Hz, best of ${PASSES} passes, one thread`);
+  console.log(`${clips.length} clips of ${(clips[0].length / sampleRate).toFixed(3)} s at ${sampleRate} Hz, best of ${PASSES} passes, one thread; FFT engine ${defaultFftEngine()}`);
   // meyda's extractors are plain JS loops with Math.pow: time them on a tenth of the clips.
   const some = clips.slice(0, Math.max(1, Math.floor(clips.length / 10)));
   const stages: [string, (x: Float32Array) => unknown, Float32Array[]][] = [
     ['powerSpectrogram (1025 × 173)', (x) => powerSpectrogram(x), clips],
+    ['  same, fft.js (the plain-JS twin)', (x) => powerSpectrogram(x, { engine: 'js' }), clips],
     ['melSpectrogram (128 × 173)', (x) => melSpectrogram(x, sampleRate), clips],
+    ['  same, fft.js (the plain-JS twin)', (x) => melSpectrogram(x, sampleRate, { engine: 'js' }), clips],
     ['logMelSpectrogram', (x) => logMelSpectrogram(x, sampleRate), clips],
     ['mfcc (40 × 173)', (x) => mfcc(x, sampleRate), clips],
     ['descriptors rms + spectralCentroid', (x) => descriptors(x, sampleRate, ['rms', 'spectralCentroid']), some],
