@@ -28,7 +28,7 @@ export interface RunOptions<I, R> {
   context?: unknown;
   /** Threads for this batch (at most; never more than items); 0 runs every item inline on the calling thread. */
   workers: number;
-  /** Items per dispatched chunk. Default: about 8 chunks per worker, between 1 and 32 items. */
+  /** Items per dispatched chunk. Default: shrinking with what is left (a quarter of a worker's share, 1 to 32 items). */
   chunkSize?: number;
   /** Computes one item on this thread: used for `workers: 0` and when no worker can start; a throw is reported via onCrash. */
   inline: (item: I) => R | Promise<R>;
@@ -189,13 +189,19 @@ export class WorkerPool {
     };
     if (workerCount === 0 || this.closed) return runInline(opts.items.map((_, i) => i)).then(() => report);
 
-    const chunkSize = opts.chunkSize ?? Math.max(1, Math.min(32, Math.ceil(n / (workerCount * 8))));
-    const queue: Chunk[] = [];
-    for (let start = 0; start < n; start += chunkSize) {
+    // Chunks are cut when dispatched, shrinking as the batch drains (guided scheduling): big chunks
+    // early keep messages few, small ones at the end keep the last worker from finishing alone.
+    let nextIndex = 0;
+    const cutChunk = (): Chunk | null => {
+      if (nextIndex >= n) return null;
+      const size = opts.chunkSize ?? Math.max(1, Math.min(32, Math.ceil((n - nextIndex) / (workerCount * 4))));
       const indices: number[] = [];
-      for (let i = start; i < Math.min(n, start + chunkSize); i++) indices.push(i);
-      queue.push({ id: this.nextChunkId++, indices, received: new Set(), attempt: 0 });
-    }
+      for (let i = nextIndex; i < Math.min(n, nextIndex + size); i++) indices.push(i);
+      nextIndex += indices.length;
+      return { id: this.nextChunkId++, indices, received: new Set(), attempt: 0 };
+    };
+    /** Chunks handed back by dead workers, dispatched before new ones. */
+    const queue: Chunk[] = [];
     let remaining = n;
     // Replacements for crashed workers are capped so a systematically crashing setup cannot spin forever.
     const maxStarts = workerCount + 4;
@@ -223,7 +229,7 @@ export class WorkerPool {
       };
 
       const dispatch = (slot: Slot) => {
-        const chunk = queue.shift();
+        const chunk = queue.shift() ?? cutChunk();
         if (!chunk) {
           release(slot);
           return;
@@ -238,6 +244,8 @@ export class WorkerPool {
         if (active.size > 0 || finished || draining) return;
         draining = true;
         const left = queue.splice(0).flatMap((chunk) => chunk.indices.filter((_, pos) => !chunk.received.has(pos)));
+        for (let i = nextIndex; i < n; i++) left.push(i);
+        nextIndex = n;
         void runInline(left, itemDone);
       };
 
@@ -263,7 +271,7 @@ export class WorkerPool {
           }
         }
         if (finished) return;
-        if (!startupBroken && report.workersStarted < maxStarts && queue.length > 0) {
+        if (!startupBroken && report.workersStarted < maxStarts && (queue.length > 0 || nextIndex < n)) {
           const fresh = this.spawn();
           if (fresh) {
             report.workersStarted++;
