@@ -9,9 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** PFFFT's enums (pffft.h). */
+/** PFFFT's enum pffft_transform_t (pffft.h); the kernel passes PFFFT_FORWARD (0) itself. */
 const PFFFT_REAL = 0;
-export const PFFFT_FORWARD = 0;
 
 /** The C functions we call, by their C names (pointers and sizes are i32 byte offsets / counts). */
 export interface PffftExports {

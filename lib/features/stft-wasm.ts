@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FeatureError } from './errors';
 import type { MelFilterbank } from './mel';
-import { loadPffft, Pffft, pffftSupportsSize } from './pffft';
+import { loadPffft, Pffft, pffftSupportsSize, pffftUnavailableReason } from './pffft';
 import type { Framing } from './stft';
 import { hannWindow } from './window';
 
@@ -68,7 +68,7 @@ export function wasmStftAvailable(nFft: number): boolean {
 /** Why the WebAssembly STFT is unavailable ('' when it is available). */
 export function wasmStftUnavailableReason(): string {
   const e = loadEngine();
-  return e ? '' : engineError || 'PFFFT (WebAssembly SIMD) could not be loaded';
+  return e ? '' : engineError || pffftUnavailableReason() || 'PFFFT (WebAssembly SIMD) could not be loaded';
 }
 
 function malloc(e: Engine, bytes: number): number {

@@ -88,9 +88,10 @@ export function frameSignal(samples: Float32Array, opts: FramingOptions = {}): F
 }
 
 /**
- * Real FFT of size n computed as one complex FFT of size n/2 (fft.js) plus an O(n) split step.
- * Why not fft.js's own realTransform: on this machine kind it takes ~43 µs for n = 2048 while its
- * complex transform of n/2 takes ~20 µs, and the FFT is most of the MFCC's cost. The packing is the
+ * Real FFT of size n computed as one complex FFT of size n/2 (fft.js) plus an O(n) split step: the
+ * float64 plain-JS twin of the WebAssembly STFT (stft-wasm.ts), its reference in the tests and its
+ * fallback. Why not fft.js's own realTransform: on this machine kind it takes ~43 µs for n = 2048
+ * while its complex transform of n/2 takes ~20 µs. The packing is the
  * textbook one: z[m] = x[2m] + i·x[2m+1], Z = FFT(z), then
  * X[k] = (Z[k] + conj Z[n/2−k])/2 − i·e^(−2πik/n)·(Z[k] − conj Z[n/2−k])/2 for k = 0..n/2.
  */
