@@ -117,7 +117,7 @@ function sourceFingerprint(): string {
   const hash = createHash('sha1');
   const lib = resolve(__dirname, '..');
   const files: string[] = [join(lib, 'defaults.ts')];
-  for (const dir of ['audio', 'features']) {
+  for (const dir of ['audio', 'audio/kernels', 'features', 'features/kernels']) {
     try {
       // The WebAssembly kernels' sources and binaries compute numbers too.
       for (const f of readdirSync(join(lib, dir)).sort()) if (/\.(ts|wat|wasm)$/.test(f)) files.push(join(lib, dir, f));

@@ -171,7 +171,7 @@ export async function run(): Promise<void> {
   }
   const uptime = spawnSync('uptime', { encoding: 'utf8' }).stdout.trim();
   console.log(`machine: ${availableParallelism()} cores, Node ${process.version}; at start: ${uptime || `load ${loadavg().map(f2).join(' ')}`}`);
-  console.log(`soundlab FFT engine: ${defaultFftEngine()} (${defaultFftEngine() === 'wasm' ? 'PFFFT WebAssembly SIMD + stft-kernel.wat' : 'fft.js'})`);
+  console.log(`soundlab FFT engine: ${defaultFftEngine()} (${defaultFftEngine() === 'wasm' ? 'PFFFT WebAssembly SIMD + lib/features/kernels/stft.wat' : 'fft.js'})`);
 
   const tmp = mkdtempSync(join(tmpdir(), 'soundlab-bench-pipeline-'));
   const peers = (() => {

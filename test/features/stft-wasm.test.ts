@@ -1,14 +1,12 @@
-// The WebAssembly STFT (PFFFT + stft-kernel.wat) against its plain-JS twin (fft.js), and its source.
+// The WebAssembly STFT (PFFFT + kernels/stft.wat) against its plain-JS twin (fft.js); the .wat ↔ .wasm check is test/scripts/build-kernels.test.ts.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAudioSync } from '../../lib/audio';
 import { defaultFftEngine, FeatureMatrix, logMelSpectrogram, melSpectrogram, mfcc, powerSpectrogram, PowerFrames } from '../../lib/features';
 import { parseGlue, pffftSupportsSize } from '../../lib/features/pffft';
 import { describeWithFixtures, fixture, HAVE_FIXTURES } from '../fixtures';
-
-const FEATURES = join(__dirname, '../../lib/features');
 
 /** Largest |a − b| in each frame (column) divided by that frame's largest |b|: float32 FFT error is relative to the frame's peak. */
 function worstFrameRelative(a: FeatureMatrix, b: FeatureMatrix): number {
@@ -27,18 +25,7 @@ function worstFrameRelative(a: FeatureMatrix, b: FeatureMatrix): number {
 
 const maxAbs = (a: FeatureMatrix, b: FeatureMatrix) => a.data.reduce((w, v, i) => Math.max(w, Math.abs(v - b.data[i])), 0);
 
-describe('stft-kernel.wasm', () => {
-  it('is what wabt assembles from stft-kernel.wat (the readable source is the one that runs)', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const wabt = await (require('wabt') as () => Promise<{ parseWat: (name: string, src: string, features: object) => { validate(): void; toBinary(o: object): { buffer: Uint8Array } } }>)();
-    const mod = wabt.parseWat('stft-kernel.wat', readFileSync(join(FEATURES, 'stft-kernel.wat'), 'utf8'), { simd: true });
-    mod.validate();
-    const built = Buffer.from(mod.toBinary({ write_debug_names: false }).buffer);
-    // After editing the .wat: SOUNDLAB_WRITE_WASM=1 npx vitest run test/features/stft-wasm.test.ts
-    if (process.env.SOUNDLAB_WRITE_WASM === '1') writeFileSync(join(FEATURES, 'stft-kernel.wasm'), built);
-    expect(built.equals(readFileSync(join(FEATURES, 'stft-kernel.wasm')))).toBe(true);
-  });
-
+describe('the WebAssembly STFT (PFFFT + kernels/stft.wat)', () => {
   it('finds every PFFFT function it calls in the installed package glue', () => {
     const glue = parseGlue(readFileSync(require.resolve('@echogarden/pffft-wasm/simd'), 'utf8'));
     for (const name of ['pffft_new_setup', 'pffft_transform_ordered', 'pffft_aligned_malloc', 'pffft_aligned_free', 'pffft_simd_size']) {

@@ -15,8 +15,8 @@ function committedBinaries(dir = join(ROOT, 'lib')): string[] {
 describe('WebAssembly kernels: readable source and committed binary', () => {
   const sources = kernelSources(ROOT);
 
-  it('finds the MLP and resampler kernel sources', () => {
-    expect(sources.map((p) => relative(ROOT, p))).toEqual(['lib/audio/kernels/resample.wat', 'lib/model/kernels/mlp.wat']);
+  it('finds the MLP, resampler and STFT kernel sources', () => {
+    expect(sources.map((p) => relative(ROOT, p))).toEqual(['lib/audio/kernels/resample.wat', 'lib/features/kernels/stft.wat', 'lib/model/kernels/mlp.wat']);
   });
 
   // Edit a .wat, run `npm run build-kernels`, commit both: this fails when only one of them changed.

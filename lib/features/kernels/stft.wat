@@ -1,6 +1,7 @@
 ;; The STFT's hot loop around PFFFT: window → real FFT → power (→ mel bands), every frame of a clip in
-;; one call. Source of stft-kernel.wasm (assembled by wabt; test/features/stft-kernel.test.ts checks the
-;; two match). The plain-JS twin is RealFft.powerSpectrum + applyFilterbank in stft.ts / mel.ts.
+;; one call. Source of stft.wasm (`npm run build-kernels`; test/scripts/build-kernels.test.ts checks the
+;; two match), loaded by lib/features/stft-wasm.ts. The plain-JS twin is RealFft.powerSpectrum +
+;; applyFilterbank in stft.ts / mel.ts; test/features/stft-wasm.test.ts compares them.
 ;;
 ;; Why a kernel of our own next to PFFFT: PFFFT does the transform in ~4 µs per 2048-point frame, and
 ;; the same loops in JavaScript around it (windowing into the wasm heap, squaring the spectrum, the mel
