@@ -40,6 +40,12 @@ export function cacheKey(fileHash: string, params: Record<string, unknown>): str
   return `${fileHash}:${canonicalJson(params)}`;
 }
 
+/** cacheKey with the parameters fixed: canonicalised once, for batches that key thousands of files. */
+export function cacheKeyer(params: Record<string, unknown>): (fileHash: string) => string {
+  const suffix = `:${canonicalJson(params)}`;
+  return (fileHash) => `${fileHash}${suffix}`;
+}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
@@ -168,59 +174,104 @@ export function fileSignature(st: BigIntStats): string {
  */
 const SETTLE_MS = 2000;
 
+/** What a worker saw of a file it hashed, for FileIndex.note on the calling thread. */
+export interface FileIndexEntry {
+  /** Absolute path. */
+  path: string;
+  /** fileSignature of the stats taken before the file was read. */
+  signature: string;
+  /** SHA-256 of the content, hex. */
+  hash: string;
+}
+
+/**
+ * The entry to remember for a file just hashed, or null when its timestamps are too recent to trust
+ * (see SETTLE_MS). `statsBeforeRead` must be taken before reading, so a write during the read leaves a
+ * signature that no longer matches.
+ */
+export function indexEntryFor(path: string, statsBeforeRead: BigIntStats, hash: string, nowMs = Date.now()): FileIndexEntry | null {
+  const mtimeMs = Number(statsBeforeRead.mtimeNs / 1_000_000n);
+  if (nowMs - mtimeMs < SETTLE_MS) return null;
+  return { path: resolve(path), signature: fileSignature(statsBeforeRead), hash };
+}
+
+const INDEX_VERSION = 1;
+
 /**
  * Remembers each file's content hash by its path and signature, so a re-run finds its cache entries
  * from a `stat` instead of reading and hashing every file (SHA-256 of UrbanSound8K's 6 GB takes tens of
  * seconds on this machine kind). The same idea as git's index and ccache's direct mode: a file whose
- * signature changed in any way is hashed again. Entries live beside the feature entries, one small
- * file per path; a damaged or foreign one is ignored (the file is hashed).
+ * signature changed in any way is hashed again. One JSON file per cache directory, read once per
+ * instance and written by the calling thread after a batch (workers only report what they hashed);
+ * two processes saving at once may lose each other's new entries (atomic rename: the file is never
+ * torn), which only costs a re-hash. A damaged or foreign file is ignored.
  */
 export class FileIndex {
-  readonly dir: string;
+  readonly file: string;
+  private entries: Map<string, { signature: string; hash: string }> | null = null;
+  private dirty = false;
 
-  /** `cacheDir` as given to FeatureCache (the index lives in its `files/` folder). */
+  /** `cacheDir` as given to FeatureCache (the index is its `files.json`). */
   constructor(cacheDir: string) {
-    this.dir = resolve(cacheDir, 'files');
+    this.file = resolve(cacheDir, 'files.json');
   }
 
-  /** The index file for an absolute path: sha1 of the path, sharded like the feature entries. */
-  entryPath(absPath: string): string {
-    const name = sha1(absPath).toString('hex');
-    return join(this.dir, name.slice(0, 2), `${name}.txt`);
+  private readDisk(): Map<string, { signature: string; hash: string }> {
+    const map = new Map<string, { signature: string; hash: string }>();
+    try {
+      const json = JSON.parse(readFileSync(this.file, 'utf8')) as { version?: number; files?: Record<string, [string, string]> };
+      if (json.version !== INDEX_VERSION || !json.files || typeof json.files !== 'object') return map;
+      for (const [path, value] of Object.entries(json.files)) {
+        if (Array.isArray(value) && typeof value[0] === 'string' && /^[0-9a-f]{64}$/.test(value[1])) map.set(path, { signature: value[0], hash: value[1] });
+      }
+    } catch {
+      // Absent or damaged: every file is hashed (and the index rewritten).
+    }
+    return map;
+  }
+
+  private load(): Map<string, { signature: string; hash: string }> {
+    this.entries ??= this.readDisk();
+    return this.entries;
   }
 
   /** The content hash recorded for `path` if the file still has the signature it had then; else null. */
   lookup(path: string): string | null {
     const absPath = resolve(path);
+    const known = this.load().get(absPath);
+    if (!known) return null;
     let st: BigIntStats;
-    let text: string;
     try {
       st = statSync(absPath, { bigint: true });
-      text = readFileSync(this.entryPath(absPath), 'utf8');
     } catch {
       return null;
     }
-    // "<signature>\n<sha256 hex>\n<path>": the path guards against a sha1 collision of two paths.
-    const [signature, hash, recordedPath] = text.split('\n');
-    if (signature !== fileSignature(st) || recordedPath !== absPath || !/^[0-9a-f]{64}$/.test(hash ?? '')) return null;
-    return hash;
+    return fileSignature(st) === known.signature ? known.hash : null;
+  }
+
+  /** Remembers an entry (in memory until save()). */
+  note(entry: FileIndexEntry): void {
+    this.load().set(entry.path, { signature: entry.signature, hash: entry.hash });
+    this.dirty = true;
   }
 
   /**
-   * Records `hash` for `path`, given the file's stats taken before it was read (so a write during the
-   * read leaves a signature that no longer matches). Skips files modified in the last SETTLE_MS.
-   * Returns the reason when the index cannot be written (the caller carries on without it).
+   * Writes the noted entries, merged over what is on disk now. Returns the reason when the index
+   * cannot be written (the caller carries on: the next run hashes again); null otherwise.
    */
-  record(path: string, statsBeforeRead: BigIntStats, hash: string): string | null {
-    const absPath = resolve(path);
-    const mtimeMs = Number(statsBeforeRead.mtimeNs / 1_000_000n);
-    if (Date.now() - mtimeMs < SETTLE_MS) return null;
-    const file = this.entryPath(absPath);
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  save(): string | null {
+    if (!this.dirty) return null;
+    const merged = this.readDisk();
+    for (const [path, v] of this.load()) merged.set(path, v);
+    const files: Record<string, [string, string]> = {};
+    for (const [path, v] of merged) files[path] = [v.signature, v.hash];
+    const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      mkdirSync(join(file, '..'), { recursive: true });
-      writeFileSync(tmp, `${fileSignature(statsBeforeRead)}\n${hash}\n${absPath}`);
-      renameSync(tmp, file);
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      writeFileSync(tmp, JSON.stringify({ version: INDEX_VERSION, files }));
+      renameSync(tmp, this.file);
+      this.entries = merged;
+      this.dirty = false;
       return null;
     } catch (err) {
       rmSync(tmp, { force: true });

@@ -6,7 +6,7 @@ import { isMainThread } from 'node:worker_threads';
 import { loadAudio, loadAudioSync, sniffContainer } from '../audio';
 import { AudioDecodeError } from '../audio/errors';
 import { FEATURE_DEFAULTS } from '../defaults';
-import { cacheKey, contentHash, FeatureCache, FileIndex } from './cache';
+import { cacheKey, contentHash, FeatureCache, FileIndexEntry, indexEntryFor } from './cache';
 import { FeatureName, featureVector } from './descriptors';
 import { FeatureMatrix } from './matrix';
 import { dctRows } from './dct';
@@ -54,7 +54,11 @@ export interface JobContext {
 
 /** A clip's outcome through the cache: also whether it came from the cache, and what went wrong with it. */
 export type CachedJobResult =
-  | { ok: true; data: Float32Array; shape: number[]; cached: boolean; corruptEntry: boolean; cacheError: string | null }
+  | {
+      ok: true; data: Float32Array; shape: number[]; cached: boolean; corruptEntry: boolean; cacheError: string | null;
+      /** What the calling thread should remember in its FileIndex (null: file too recently modified, or no cache). */
+      indexEntry: FileIndexEntry | null;
+    }
   | { ok: false; reason: string };
 
 /** The parameters that matter for `params.kind` — the cache key leaves out the rest. */
@@ -215,15 +219,15 @@ export async function runJob(path: string, params: JobParams): Promise<JobResult
 /**
  * One clip of a batch with the on-disk cache, as the workers run it (hashing is the expensive part of
  * a lookup, so it happens here, in parallel, not on the calling thread): hash the file's content, look
- * its entry up, and compute + store it on a miss. The content hash is remembered in the FileIndex, so
- * the calling thread answers the next run's lookups from a stat. Never throws.
+ * its entry up, and compute + store it on a miss. The result carries the content hash for the calling
+ * thread's FileIndex, which answers the next run's lookups from a stat. Never throws.
  */
 export async function runCachedJob(path: string, context: JobContext): Promise<CachedJobResult> {
   // The crash hook only ever kills a worker thread, never the calling process.
   if (context.crashOn && basename(path) === context.crashOn && !isMainThread) process.exit(70);
   if (context.cacheDir === null) {
     const r = await runJob(path, context.params);
-    return r.ok ? { ...r, cached: false, corruptEntry: false, cacheError: null } : r;
+    return r.ok ? { ...r, cached: false, corruptEntry: false, cacheError: null, indexEntry: null } : r;
   }
   let hash: string | null = null;
   let key: string | null = null;
@@ -240,17 +244,18 @@ export async function runCachedJob(path: string, context: JobContext): Promise<C
   if (key !== null && hash !== null) {
     const hit = cache.get(key);
     if (hit.status === 'hit') {
-      const indexError = new FileIndex(context.cacheDir).record(path, stats!, hash);
-      return { ok: true, data: hit.value.data, shape: hit.value.shape, cached: true, corruptEntry: false, cacheError: indexError };
+      const indexEntry = indexEntryFor(path, stats!, hash);
+      return { ok: true, data: hit.value.data, shape: hit.value.shape, cached: true, corruptEntry: false, cacheError: null, indexEntry };
     }
     corruptEntry = hit.status === 'corrupt';
   }
   const r = await runJob(path, context.params);
   if (!r.ok) return r;
   let cacheError: string | null = null;
+  let indexEntry: FileIndexEntry | null = null;
   if (key !== null && hash !== null) {
     cacheError = cache.set(key, { data: r.data, shape: r.shape });
-    cacheError ??= new FileIndex(context.cacheDir).record(path, stats!, hash);
+    if (cacheError === null) indexEntry = indexEntryFor(path, stats!, hash);
   }
-  return { ...r, cached: false, corruptEntry, cacheError };
+  return { ...r, cached: false, corruptEntry, cacheError, indexEntry };
 }

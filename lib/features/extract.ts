@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { CNN_DEFAULTS, FEATURE_DEFAULTS } from '../defaults';
 import { Progress, ProgressMode } from '../util/progress';
 import { WorkerPool } from '../util/worker-pool';
-import { cacheKey, FeatureCache, FileIndex } from './cache';
+import { cacheKeyer, FeatureCache, FileIndex } from './cache';
 import { FeatureName, featureVectorNames } from './descriptors';
 import { CachedJobResult, FeatureKind, JobContext, JobParams, relevantParams, runCachedJob } from './extract-job';
 
@@ -250,11 +250,12 @@ export async function extractFeatures(
   const cache = cacheDir === null ? null : new FeatureCache(cacheDir);
   const index = cacheDir === null ? null : new FileIndex(cacheDir);
   const keyParams = { ...relevantParams(params), code: FEATURE_CODE_VERSION, source: sourceFingerprint() };
+  const keyOf = cacheKeyer(keyParams);
   const todo: number[] = [];
   for (let i = 0; i < n; i++) {
     const hash = index?.lookup(items[i].path) ?? null;
     if (cache && hash !== null) {
-      const hit = cache.get(cacheKey(hash, keyParams));
+      const hit = cache.get(keyOf(hash));
       if (hit.status === 'hit') {
         rows[i] = hit.value.data;
         shapes[i] = hit.value.shape;
@@ -274,6 +275,7 @@ export async function extractFeatures(
       if (result.cached) stats.cached++;
       else stats.computed++;
       if (result.corruptEntry) stats.corruptCacheEntries++;
+      if (result.indexEntry) index?.note(result.indexEntry);
       // The rows are still right, only not cached: say so once, do not fail the batch.
       if (result.cacheError && !cacheWarned) {
         cacheWarned = true;
@@ -299,6 +301,8 @@ export async function extractFeatures(
   // Nothing to compute (all cached, or an empty list): no thread is started.
   const poolReport = todo.length === 0 ? { crashes: 0, workersStarted: 0 } : await featurePool().run<string, CachedJobResult>(runOptions);
   stats.workerCrashes = poolReport.crashes;
+  const indexError = index?.save() ?? null;
+  if (indexError && !cacheWarned) process.stderr.write(`features: cannot write the cache index in ${cacheDir} (${indexError}); continuing without it\n`);
   stats.workersStarted = poolReport.workersStarted;
 
   const result: ExtractResult = { X: [], shapes: [], ids: [], paths: [], skipped: [], stats };

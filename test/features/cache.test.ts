@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheKey, contentHash, decodeEntry, encodeEntry, FeatureCache, FileIndex } from '../../lib/features/cache';
+import { cacheKey, cacheKeyer, contentHash, decodeEntry, encodeEntry, FeatureCache, FileIndex, indexEntryFor } from '../../lib/features/cache';
 
 const dir = mkdtempSync(join(tmpdir(), 'soundlab-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,26 +77,31 @@ describe('FileIndex', () => {
     if (when) utimesSync(p, when, when);
     return p;
   };
+  const entryOf = (p: string) => indexEntryFor(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)));
 
-  it('gives back the recorded hash while the file keeps its signature', () => {
-    const index = new FileIndex(join(dir, 'idx1'));
+  it('gives back the recorded hash while the file keeps its signature, from memory and after save()', () => {
+    const cacheDir = join(dir, 'idx1');
+    const index = new FileIndex(cacheDir);
     const p = make('a.wav', 'first');
     const hash = contentHash(readFileSync(p));
     expect(index.lookup(p)).toBeNull();
-    expect(index.record(p, statSync(p, { bigint: true }), hash)).toBeNull();
+    index.note(entryOf(p)!);
     expect(index.lookup(p)).toBe(hash);
+    expect(new FileIndex(cacheDir).lookup(p)).toBeNull(); // not on disk yet
+    expect(index.save()).toBeNull();
+    expect(new FileIndex(cacheDir).lookup(p)).toBe(hash);
     // A relative path names the same file.
-    expect(index.lookup(join(dir, '.', 'a.wav'))).toBe(hash);
+    expect(new FileIndex(cacheDir).lookup(join(dir, '.', 'a.wav'))).toBe(hash);
   });
 
   it('forgets a file whose size, modification time or inode changed', () => {
     const index = new FileIndex(join(dir, 'idx2'));
     const p = make('b.wav', 'same length!');
-    index.record(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)));
+    index.note(entryOf(p)!);
     expect(index.lookup(p)).not.toBeNull();
     utimesSync(p, new Date(Date.now() - 7200_000), new Date(Date.now() - 7200_000));
     expect(index.lookup(p)).toBeNull();
-    index.record(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)));
+    index.note(entryOf(p)!);
     // Same length, same timestamps put back, other content: the change time still differs.
     const before = statSync(p);
     writeFileSync(p, 'SAME LENGTH!');
@@ -105,18 +110,35 @@ describe('FileIndex', () => {
   });
 
   it('does not remember a file modified within the last two seconds', () => {
-    const index = new FileIndex(join(dir, 'idx3'));
     const p = make('c.wav', 'just written', null);
-    expect(index.record(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)))).toBeNull();
-    expect(index.lookup(p)).toBeNull();
+    expect(entryOf(p)).toBeNull();
   });
 
-  it('ignores a damaged entry', () => {
-    const index = new FileIndex(join(dir, 'idx4'));
-    const p = make('d.wav', 'content');
-    index.record(p, statSync(p, { bigint: true }), contentHash(readFileSync(p)));
-    const entry = index.entryPath(p);
-    writeFileSync(entry, readFileSync(entry, 'utf8').replace(/\n[0-9a-f]{64}\n/, '\nnot-a-hash\n'));
-    expect(index.lookup(p)).toBeNull();
+  it('merges with what another process saved meanwhile, and ignores a damaged file', () => {
+    const cacheDir = join(dir, 'idx4');
+    const one = new FileIndex(cacheDir);
+    const two = new FileIndex(cacheDir);
+    const p = make('d.wav', 'content d');
+    const q = make('e.wav', 'content e');
+    expect(one.lookup(p)).toBeNull();
+    expect(two.lookup(q)).toBeNull();
+    one.note(entryOf(p)!);
+    two.note(entryOf(q)!);
+    one.save();
+    two.save();
+    const fresh = new FileIndex(cacheDir);
+    expect(fresh.lookup(p)).toBe(contentHash(readFileSync(p)));
+    expect(fresh.lookup(q)).toBe(contentHash(readFileSync(q)));
+    writeFileSync(fresh.file, readFileSync(fresh.file, 'utf8').slice(0, 40));
+    expect(new FileIndex(cacheDir).lookup(p)).toBeNull();
+  });
+});
+
+describe('cacheKeyer', () => {
+  it('gives the same keys as cacheKey', () => {
+    const params = { sampleRate: 22050, kind: 'mfccMean', features: ['mfcc', 'rms'] };
+    const h = contentHash(Buffer.from('abc'));
+    expect(cacheKeyer(params)(h)).toBe(cacheKey(h, params));
+    expect(cacheKeyer({ ...params, nMfcc: 20 })(h)).not.toBe(cacheKey(h, params));
   });
 });

@@ -152,12 +152,13 @@ describeWithFixtures('extractFeatures', () => {
     const hourAgo = new Date(Date.now() - 3600_000);
     copyFileSync(CLIPS[0], clip);
     utimesSync(clip, hourAgo, hourAgo);
-    const index = new FileIndex(cacheDir);
-    expect(index.lookup(clip)).toBeNull();
+    // What the cache index on disk says about a file (a fresh instance reads the file again).
+    const indexed = (p: string) => new FileIndex(cacheDir).lookup(p);
+    expect(indexed(clip)).toBeNull();
     const a = await extractFeatures([clip], opts);
     expect(a.stats).toMatchObject({ computed: 1, cached: 0 });
-    // The worker recorded the content hash: the next lookup needs no read of the file.
-    expect(index.lookup(clip)).toBe(contentHash(readFileSync(CLIPS[0])));
+    // The worker's content hash was saved: the next lookup needs no read of the file.
+    expect(indexed(clip)).toBe(contentHash(readFileSync(CLIPS[0])));
     const again = await extractFeatures([clip], { ...opts, workers: 0 });
     expect(again.stats).toMatchObject({ computed: 0, cached: 1 });
 
@@ -169,7 +170,7 @@ describeWithFixtures('extractFeatures', () => {
     expect(b.stats).toMatchObject({ computed: 1, cached: 0 });
     const direct = await extractFeatures([CLIPS[1]], { ...quiet, workers: 0 });
     expect(bytesOf(b.X[0]).equals(bytesOf(direct.X[0]))).toBe(true);
-    expect(index.lookup(clip)).toBe(contentHash(readFileSync(CLIPS[1])));
+    expect(indexed(clip)).toBe(contentHash(readFileSync(CLIPS[1])));
 
     // A file written just now is not remembered (its timestamp could hide a second write), yet its
     // re-run is still a cache hit, found by hashing it in the worker.
@@ -177,7 +178,7 @@ describeWithFixtures('extractFeatures', () => {
     copyFileSync(CLIPS[0], fresh);
     const c = await extractFeatures([fresh], opts);
     expect(c.stats).toMatchObject({ computed: 0, cached: 1 });
-    expect(index.lookup(fresh)).toBeNull();
+    expect(indexed(fresh)).toBeNull();
   });
 
   it("'mfcc' gives the full matrix whose frame mean is the 'mfccMean' row", async () => {
