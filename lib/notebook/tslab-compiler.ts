@@ -62,6 +62,17 @@ export function quietDirectoryWatches(system: unknown): void {
   }
 }
 
+let lastKernelOptions: CompilerOptions | undefined;
+
+/**
+ * The options tslab's last converter was created with, after the merge above: exactly what the kernel
+ * type-checks cells with (undefined until tslab has created a converter in this process). The notebook
+ * checker reads them here instead of restating tslab's list.
+ */
+export function kernelCompilerOptions(): CompilerOptions | undefined {
+  return lastKernelOptions;
+}
+
 /** Installs the wrapper (idempotent). Call before tslab loads its compiler. */
 export function installTslabCompilerOptions(root: string = process.cwd()): void {
   const overrides = projectCompilerOverrides(readTsconfig(root));
@@ -81,7 +92,8 @@ export function installTslabCompilerOptions(root: string = process.cwd()): void 
           if (prop !== 'createWatchCompilerHost') return Reflect.get(target, prop, receiver);
           return (rootFiles: unknown, options: CompilerOptions, system: unknown, ...rest: unknown[]) => {
             quietDirectoryWatches(system);
-            return target.createWatchCompilerHost(rootFiles, mergeCompilerOptions(options, overrides), system, ...rest);
+            lastKernelOptions = mergeCompilerOptions(options, overrides);
+            return target.createWatchCompilerHost(rootFiles, lastKernelOptions, system, ...rest);
           };
         },
       });

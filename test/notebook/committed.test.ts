@@ -1,42 +1,89 @@
-// The committed notebooks: what scripts/make-notebooks.ts generates, without outputs, on the soundlab kernel.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The committed notebooks are the source: edited in Jupyter, saved without outputs, each cell with a stable id.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KERNEL_NAME, PROJECT_ROOT } from '../../lib/notebook';
-import { buildNotebooks } from '../../scripts/make-notebooks';
+import { KERNEL_NAME, listNotebooks, PROJECT_ROOT } from '../../lib/notebook';
+import { cellSource, codeCells, notebookProblems, readNotebook, type NotebookJson } from '../../lib/notebook/ipynb';
 
-describe('notebooks/01…10', () => {
-  const built = buildNotebooks();
+const files = listNotebooks(join(PROJECT_ROOT, 'notebooks'));
 
-  it('are the six tutorial steps and the four next steps', () => {
-    expect(built.map((b) => b.file)).toEqual([
-      '01-load-audio.ipynb',
-      '02-waveform.ipynb',
-      '03-class-distribution.ipynb',
-      '04-baseline.ipynb',
-      '05-features.ipynb',
-      '06-train.ipynb',
-      '07-error-analysis.ipynb',
-      '08-cnn.ipynb',
-      '09-augmentation.ipynb',
-      '10-experiments.ipynb',
-    ]);
+describe('notebooks/', () => {
+  it('holds the six tutorial steps and the four next steps (and whatever is added after them)', () => {
+    expect(files.map((f) => basename(f))).toEqual(
+      expect.arrayContaining([
+        '01-load-audio.ipynb',
+        '02-waveform.ipynb',
+        '03-class-distribution.ipynb',
+        '04-baseline.ipynb',
+        '05-features.ipynb',
+        '06-train.ipynb',
+        '07-error-analysis.ipynb',
+        '08-cnn.ipynb',
+        '09-augmentation.ipynb',
+        '10-experiments.ipynb',
+      ]),
+    );
   });
 
-  for (const { file, text } of built) {
-    it(`${file} is committed as generated (run npx tsx scripts/make-notebooks.ts after editing it)`, () => {
-      expect(readFileSync(join(PROJECT_ROOT, 'notebooks', file), 'utf8')).toBe(text);
-    });
-
-    it(`${file}: no outputs, soundlab kernel, a parameters cell reading params() from './lib'`, () => {
-      const nb = JSON.parse(text) as { cells: { cell_type: string; source: string[]; outputs?: unknown[] }[]; metadata: { kernelspec: { name: string } } };
-      expect(nb.metadata.kernelspec.name).toBe(KERNEL_NAME);
-      const code = nb.cells.filter((c) => c.cell_type === 'code');
-      for (const c of code) expect(c.outputs).toEqual([]);
-      const first = code[0].source.join('');
-      expect(first).toMatch(/from '\.\/lib'/);
-      expect(first).toMatch(/const p = params\(\{ data: 'data\.sample'/);
+  for (const file of files) {
+    it(`${basename(file)}: no outputs or execution counts, unique non-positional cell ids, the soundlab kernel, imports and parameters first`, () => {
+      const nb = readNotebook(file);
+      expect(notebookProblems(nb, file)).toEqual([]);
+      expect(nb.metadata.kernelspec?.name).toBe(KERNEL_NAME);
       expect(nb.cells[0].cell_type).toBe('markdown');
+      // The tslab/rootDir explanation lives in the README; the cell keeps one line on changing parameters.
+      expect(codeCells(nb)[0].source).not.toMatch(/rootDir/);
+      expect(codeCells(nb)[0].source).toMatch(/^\/\/ Parameters: .*--param/);
     });
   }
+});
+
+describe('notebookProblems', () => {
+  const original = readNotebook(join(PROJECT_ROOT, 'notebooks', '01-load-audio.ipynb'));
+  const copy = (): NotebookJson => JSON.parse(JSON.stringify(original)) as NotebookJson;
+  const codeAt = (nb: NotebookJson, k: number) => nb.cells.filter((c) => c.cell_type === 'code')[k];
+
+  it('reports a notebook saved after running: outputs and execution counts', () => {
+    const nb = copy();
+    const cell = codeAt(nb, 1);
+    cell.outputs = [{ output_type: 'stream', name: 'stdout', text: ['hi\n'] }];
+    cell.execution_count = 2;
+    const problems = notebookProblems(nb, 'x.ipynb');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(new RegExp(`cell \\d+ \\(${cell.id}\\): has outputs`));
+    expect(problems[1]).toMatch(/has execution count 2/);
+  });
+
+  it('reports missing, duplicate, malformed and positional cell ids', () => {
+    const nb = copy();
+    delete nb.cells[1].id;
+    nb.cells[2].id = nb.cells[3].id;
+    nb.cells[4].id = 'has space';
+    nb.cells[5].id = '01-5';
+    const problems = notebookProblems(nb, 'x.ipynb').join('\n');
+    expect(problems).toMatch(/cell 2: no id/);
+    expect(problems).toMatch(/is used twice/);
+    expect(problems).toMatch(/"has space" is not 1-64 letters/);
+    expect(problems).toMatch(/"01-5" is positional/);
+  });
+
+  it('reports another kernel, and imports or parameters outside the first code cell', () => {
+    const nb = copy();
+    nb.metadata.kernelspec = { name: 'tslab', display_name: 'TypeScript' };
+    const later = codeAt(nb, 2);
+    later.source = `import { mfcc } from './lib';\nconst q = params({ n: 1 });\n${cellSource(later)}`;
+    const problems = notebookProblems(nb, 'x.ipynb').join('\n');
+    expect(problems).toMatch(/kernelspec is "tslab", expected "soundlab-ts"/);
+    expect(problems).toMatch(/imports belong in the first code cell/);
+    expect(problems).toMatch(/parameters belong in the first code cell/);
+  });
+
+  it('reads a file saved with outputs from disk the same way', () => {
+    const nb = copy();
+    codeAt(nb, 0).execution_count = 1;
+    const path = join(mkdtempSync(join(tmpdir(), 'soundlab-nb-')), 'saved.ipynb');
+    writeFileSync(path, JSON.stringify(nb));
+    expect(notebookProblems(readNotebook(path), path)).toEqual([expect.stringMatching(/saved\.ipynb cell 2 \(imports-and-parameters\): has execution count 1/)]);
+  });
 });

@@ -1,0 +1,115 @@
+// The committed notebooks as files: reading an .ipynb, its code cells, and the rules a committed one follows.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { KERNEL_NAME } from './kernel';
+
+/** One cell as nbformat 4.5 stores it (source as a list of lines or one string). */
+export interface NotebookCell {
+  cell_type: 'code' | 'markdown' | 'raw';
+  id?: string;
+  source: string | string[];
+  metadata?: Record<string, unknown>;
+  outputs?: unknown[];
+  execution_count?: number | null;
+}
+
+/** The parts of an .ipynb the project reads. */
+export interface NotebookJson {
+  cells: NotebookCell[];
+  metadata: { kernelspec?: { name?: string; display_name?: string; language?: string }; [key: string]: unknown };
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+/** Raised when a file is not a notebook at all (unreadable, not JSON, no cell list). */
+export class NotebookFileError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'NotebookFileError';
+  }
+}
+
+/** Reads and parses an .ipynb file. */
+export function readNotebook(file: string): NotebookJson {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new NotebookFileError(file, `cannot read: ${(err as Error).message}`);
+  }
+  let nb: NotebookJson;
+  try {
+    nb = JSON.parse(text) as NotebookJson;
+  } catch (err) {
+    throw new NotebookFileError(file, `not JSON: ${(err as Error).message}`);
+  }
+  if (!nb || !Array.isArray(nb.cells)) throw new NotebookFileError(file, 'no "cells" list: not an nbformat 4 notebook');
+  return nb;
+}
+
+/** A cell's text, however the file stores it. */
+export function cellSource(cell: NotebookCell): string {
+  return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+}
+
+/** A code cell with what a message about it needs: its id, its position among the code cells (from 1) and its text. */
+export interface CodeCell {
+  id: string;
+  /** 1-based position among the notebook's code cells (what "cell 3" means in the runner's errors). */
+  index: number;
+  source: string;
+}
+
+/** The notebook's code cells in order. */
+export function codeCells(nb: NotebookJson): CodeCell[] {
+  return nb.cells
+    .filter((c) => c.cell_type === 'code')
+    .map((c, i) => ({ id: c.id ?? `(no id, code cell ${i + 1})`, index: i + 1, source: cellSource(c) }));
+}
+
+/** nbformat 4.5's rule for a cell id. */
+const ID_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
+/** The ids the old generator gave (`06-3`: notebook number and position), which renumber when a cell is inserted. */
+const POSITIONAL_ID = /^\d+-\d+$/;
+
+/**
+ * What is wrong with a notebook as committed, one sentence per problem (empty when none): outputs or
+ * execution counts left in (run "Clear All Outputs" before saving, or `jupyter nbconvert
+ * --clear-output --inplace`), a missing, duplicate, malformed or positional cell id, a kernelspec
+ * other than the project's, or a first code cell that is not the imports and parameters cell.
+ */
+export function notebookProblems(nb: NotebookJson, file: string): string[] {
+  const name = basename(file);
+  const problems: string[] = [];
+  if (nb.nbformat !== 4 || !(nb.nbformat_minor >= 5)) problems.push(`${name}: nbformat ${nb.nbformat}.${nb.nbformat_minor}, expected 4.5 or later (cell ids)`);
+  const kernel = nb.metadata?.kernelspec?.name;
+  if (kernel !== KERNEL_NAME) problems.push(`${name}: kernelspec is ${JSON.stringify(kernel)}, expected "${KERNEL_NAME}" (pick the kernel "TypeScript (soundlab)")`);
+  const seen = new Set<string>();
+  nb.cells.forEach((cell, i) => {
+    const where = `${name} cell ${i + 1}${cell.id ? ` (${cell.id})` : ''}`;
+    if (cell.id === undefined) problems.push(`${where}: no id`);
+    else if (!ID_PATTERN.test(cell.id)) problems.push(`${where}: id ${JSON.stringify(cell.id)} is not 1-64 letters, digits, - or _`);
+    else if (POSITIONAL_ID.test(cell.id)) problems.push(`${where}: id ${JSON.stringify(cell.id)} is positional (NN-index); give it a name or random hex that stays when cells move`);
+    else if (seen.has(cell.id)) problems.push(`${where}: id ${JSON.stringify(cell.id)} is used twice`);
+    if (cell.id !== undefined) seen.add(cell.id);
+    if (cell.cell_type === 'code') {
+      if (cell.outputs === undefined || cell.outputs.length > 0) problems.push(`${where}: has outputs (clear them before committing)`);
+      if (cell.execution_count !== null) problems.push(`${where}: has execution count ${JSON.stringify(cell.execution_count)} (clear outputs before committing)`);
+    }
+  });
+  const code = codeCells(nb);
+  if (code.length === 0) problems.push(`${name}: no code cells`);
+  else {
+    const first = code[0].source;
+    if (!/^import .* from '\.\/lib';$/m.test(first)) problems.push(`${name}: the first code cell does not import from './lib' (it holds the imports and parameters)`);
+    if (!/^const p = params\(\{/m.test(first)) problems.push(`${name}: the first code cell does not set the parameters (const p = params({ … }))`);
+    for (const c of code.slice(1)) {
+      if (/^import\s/m.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): imports belong in the first code cell`);
+      if (/\bparams\(\{/.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): parameters belong in the first code cell`);
+    }
+  }
+  return problems;
+}
