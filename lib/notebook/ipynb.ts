@@ -21,6 +21,23 @@ export interface NotebookJson {
   nbformat_minor: number;
 }
 
+/**
+ * What a notebook's report must show, declared in the notebook itself (`metadata.soundlab.report`, editable
+ * in Jupyter's notebook metadata): at least this many plotly figures and audio players. Count the display
+ * calls that always run (not those inside a loop or an `if` that may run zero times).
+ */
+export interface ReportExpectations {
+  figures: number;
+  audio: number;
+}
+
+/** The notebook's declared report expectations, or undefined when it declares none (or malformed ones). */
+export function reportExpectations(nb: NotebookJson): ReportExpectations | undefined {
+  const report = (nb.metadata?.soundlab as { report?: Partial<ReportExpectations> } | undefined)?.report;
+  const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  return report && count(report.figures) && count(report.audio) ? { figures: report.figures as number, audio: report.audio as number } : undefined;
+}
+
 /** Raised when a file is not a notebook at all (unreadable, not JSON, no cell list). */
 export class NotebookFileError extends Error {
   constructor(
@@ -79,7 +96,8 @@ const POSITIONAL_ID = /^\d+-\d+$/;
  * What is wrong with a notebook as committed, one sentence per problem (empty when none): outputs or
  * execution counts left in (run "Clear All Outputs" before saving, or `jupyter nbconvert
  * --clear-output --inplace`), a missing, duplicate, malformed or positional cell id, a kernelspec
- * other than the project's, or a first code cell that is not the imports and parameters cell.
+ * other than the project's, no report expectations, or a first code cell that is not the imports and
+ * parameters cell.
  */
 export function notebookProblems(nb: NotebookJson, file: string): string[] {
   const name = basename(file);
@@ -87,6 +105,7 @@ export function notebookProblems(nb: NotebookJson, file: string): string[] {
   if (nb.nbformat !== 4 || !(nb.nbformat_minor >= 5)) problems.push(`${name}: nbformat ${nb.nbformat}.${nb.nbformat_minor}, expected 4.5 or later (cell ids)`);
   const kernel = nb.metadata?.kernelspec?.name;
   if (kernel !== KERNEL_NAME) problems.push(`${name}: kernelspec is ${JSON.stringify(kernel)}, expected "${KERNEL_NAME}" (pick the kernel "TypeScript (soundlab)")`);
+  if (!reportExpectations(nb)) problems.push(`${name}: metadata.soundlab.report is missing: declare { "figures": N, "audio": M }, what its report must show at least`);
   const seen = new Set<string>();
   nb.cells.forEach((cell, i) => {
     const where = `${name} cell ${i + 1}${cell.id ? ` (${cell.id})` : ''}`;

@@ -97,8 +97,13 @@ describe('compareModels', () => {
     for (const r of rows) {
       expect(r.result.testCount).toBe(12);
       expect(r.baselineAccuracy).toBeCloseTo(1 / 3, 10);
-      expect(r.accuracy).toBeGreaterThanOrEqual(0);
+      // The reported accuracy is the share of this model's own test predictions that are right.
+      const right = r.result.predictions.filter((p) => p.predicted === p.label).length;
+      expect(r.accuracy).toBeCloseTo(right / 12, 10);
     }
+    // The baseline predicts one class for every clip: right on exactly the 4 clips of that class.
+    expect(new Set(rows[0].result.predictions.map((p) => p.predicted)).size).toBe(1);
+    expect(rows[0].accuracy).toBeCloseTo(1 / 3, 10);
     expect(rows[0].trainSeconds).toBe(0);
     expect(rows[1].trainSeconds).toBeGreaterThan(0);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_NAME, listNotebooks, PROJECT_ROOT } from '../../lib/notebook';
-import { cellSource, codeCells, notebookProblems, readNotebook, type NotebookJson } from '../../lib/notebook/ipynb';
+import { cellSource, codeCells, notebookProblems, readNotebook, reportExpectations, type NotebookJson } from '../../lib/notebook/ipynb';
 
 const files = listNotebooks(join(PROJECT_ROOT, 'notebooks'));
 
@@ -27,7 +27,7 @@ describe('notebooks/', () => {
   });
 
   for (const file of files) {
-    it(`${basename(file)}: no outputs or execution counts, unique non-positional cell ids, the soundlab kernel, imports and parameters first`, () => {
+    it(`${basename(file)}: no outputs or execution counts, unique non-positional cell ids, the soundlab kernel, report expectations, imports and parameters first`, () => {
       const nb = readNotebook(file);
       expect(notebookProblems(nb, file)).toEqual([]);
       expect(nb.metadata.kernelspec?.name).toBe(KERNEL_NAME);
@@ -77,6 +77,15 @@ describe('notebookProblems', () => {
     expect(problems).toMatch(/kernelspec is "tslab", expected "soundlab-ts"/);
     expect(problems).toMatch(/imports belong in the first code cell/);
     expect(problems).toMatch(/parameters belong in the first code cell/);
+  });
+
+  it('reports a notebook that does not declare what its report shows', () => {
+    const nb = copy();
+    expect(reportExpectations(nb)).toEqual({ figures: 1, audio: 2 });
+    nb.metadata.soundlab = { report: { figures: -1, audio: 0 } };
+    expect(reportExpectations(nb)).toBeUndefined();
+    delete nb.metadata.soundlab;
+    expect(notebookProblems(nb, 'x.ipynb')).toEqual([expect.stringMatching(/^x\.ipynb: metadata\.soundlab\.report is missing/)]);
   });
 
   it('reads a file saved with outputs from disk the same way', () => {
