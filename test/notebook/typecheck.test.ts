@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listNotebooks, PROJECT_ROOT } from '../../lib/notebook';
-// Loaded for its side effect too: the compiler hook (tslab-compiler.ts) that the kernel preloads.
 import { formatNotebookDiagnostic, type NotebookDiagnostic } from '../../lib/notebook/typecheck';
 
 const tmp = mkdtempSync(join(tmpdir(), 'soundlab-typecheck-'));
@@ -47,6 +46,37 @@ function checkNotebooks(files: string[]): Promise<{ problems: string[]; diagnost
   });
 }
 
+/**
+ * The error codes tslab's own converter gives each cell, fed one after the other as its executor does
+ * (the next cell sees the previous one's declarations when it compiled), with the kernel's preload.
+ * In a child process, like the check, since it is synchronous too (about a second per cell).
+ */
+function tslabConverterCodes(cells: string[]): Promise<number[][]> {
+  const program = `
+    require('./lib/notebook/tslab-compiler.ts');
+    const { createConverter } = require('tslab/dist/converter');
+    const converter = createConverter({ isJS: false, isBrowser: false });
+    let prev = '';
+    const codes = [];
+    for (const src of ${JSON.stringify(cells)}) {
+      const out = converter.convert(prev, src);
+      codes.push(out.diagnostics.map((d) => d.code));
+      if (out.diagnostics.length === 0) prev = out.declOutput || '';
+    }
+    converter.close();
+    console.log(JSON.stringify(codes));
+    process.exit(0);`;
+  return new Promise((resolvePromise, reject) => {
+    execFile(process.execPath, ['--require', 'tsx/cjs', '-e', program], { cwd: PROJECT_ROOT }, (err, stdout, stderr) => {
+      try {
+        resolvePromise(JSON.parse(stdout.trim().split('\n').pop() ?? ''));
+      } catch {
+        reject(new Error(`tslab converter failed: ${err?.message ?? ''}\n${stderr}`));
+      }
+    });
+  });
+}
+
 const SEMANTICS = [
   'const x = 1;\ninterface P { a: number }',
   "const x = 'a';\nconst y: string = x;\ninterface P { b: string }",
@@ -62,13 +92,15 @@ describe('the notebook type-check (scripts/check-notebooks.ts, as npm run typech
   let semantics: string;
   let found: NotebookDiagnostic[];
   let problems: string[];
+  let tslabCodes: number[][];
   const of = (file: string) => found.filter((d) => d.file === file);
 
   beforeAll(async () => {
     renamedImport = editedCopy('06-train.ipynb', 'import { baselineAccuracy, buildMlp,', 'import { baselineAccuracy, buildMlpNet,');
     wrongParam = editedCopy('04-baseline.ipynb', 'testSize: p.validationFraction', 'testSize: p.validationFractio');
     semantics = writeNotebook('01-semantics.ipynb', [...SEMANTICS, 'function later() {\n  await Promise.resolve(1);\n}']);
-    const out = await checkNotebooks([...committedFiles, renamedImport, wrongParam, semantics]);
+    const [out, codes] = await Promise.all([checkNotebooks([...committedFiles, renamedImport, wrongParam, semantics]), tslabConverterCodes(SEMANTICS)]);
+    tslabCodes = codes;
     found = out.diagnostics;
     problems = out.problems;
   }, 300_000);
@@ -102,21 +134,7 @@ describe('the notebook type-check (scripts/check-notebooks.ts, as npm run typech
   });
 
   it('agrees with tslab’s own converter, cell by cell, on those cells', () => {
-    const cells = SEMANTICS;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { createConverter } = require('tslab/dist/converter') as {
-      createConverter: (o: { isJS: boolean; isBrowser: boolean }) => { convert(prev: string, src: string): { diagnostics: { code: number }[]; declOutput?: string }; close(): void };
-    };
-    const converter = createConverter({ isJS: false, isBrowser: false });
-    let prev = '';
-    const tslab: number[][] = [];
-    for (const src of cells) {
-      const out = converter.convert(prev, src);
-      tslab.push(out.diagnostics.map((d) => d.code));
-      if (out.diagnostics.length === 0) prev = out.declOutput ?? '';
-    }
-    converter.close();
-    expect(cells.map((_, i) => of(semantics).filter((d) => d.cellId === `c${i + 1}`).map((d) => d.code))).toEqual(tslab);
-    expect(tslab[4]).toEqual([2322]);
+    expect(SEMANTICS.map((_, i) => of(semantics).filter((d) => d.cellId === `c${i + 1}`).map((d) => d.code))).toEqual(tslabCodes);
+    expect(tslabCodes[4]).toEqual([2322]);
   });
 });
