@@ -93,9 +93,8 @@ const ID_PATTERN = /^[a-zA-Z0-9-_]{1,64}$/;
 const POSITIONAL_ID = /^\d+-\d+$/;
 
 /**
- * What is wrong with a notebook as committed, one sentence per problem (empty when none): outputs or
- * execution counts left in (run "Clear All Outputs" before saving, or `jupyter nbconvert
- * --clear-output --inplace`), a missing, duplicate, malformed or positional cell id, a kernelspec
+ * What is wrong with a notebook as committed, one sentence per problem (empty when none): outputs,
+ * execution counts or execution timings left in (`clearOutputs`, `scripts/check-notebooks.ts --clear`), a missing, duplicate, malformed or positional cell id, a kernelspec
  * other than the project's, no report expectations, or a first code cell that is not the imports and
  * parameters cell.
  */
@@ -114,6 +113,7 @@ export function notebookProblems(nb: NotebookJson, file: string): string[] {
     else if (POSITIONAL_ID.test(cell.id)) problems.push(`${where}: id ${JSON.stringify(cell.id)} is positional (NN-index); give it a name or random hex that stays when cells move`);
     else if (seen.has(cell.id)) problems.push(`${where}: id ${JSON.stringify(cell.id)} is used twice`);
     if (cell.id !== undefined) seen.add(cell.id);
+    if (cell.metadata && 'execution' in cell.metadata) problems.push(`${where}: has execution timing in its metadata (clear it before committing)`);
     if (cell.cell_type === 'code') {
       if (cell.outputs === undefined || cell.outputs.length > 0) problems.push(`${where}: has outputs (clear them before committing)`);
       if (cell.execution_count !== null) problems.push(`${where}: has execution count ${JSON.stringify(cell.execution_count)} (clear outputs before committing)`);
@@ -131,4 +131,25 @@ export function notebookProblems(nb: NotebookJson, file: string): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * The notebook as it is committed: without outputs, execution counts, or the execution timings that
+ * nbconvert's executor (and JupyterLab with "record timing" on) writes into cell metadata and that
+ * `jupyter nbconvert --clear-output` keeps. Everything else — ids, sources, other metadata — is kept.
+ */
+export function clearOutputs(nb: NotebookJson): NotebookJson {
+  return {
+    ...nb,
+    cells: nb.cells.map((cell) => {
+      const metadata = { ...(cell.metadata ?? {}) };
+      delete metadata.execution;
+      return cell.cell_type === 'code' ? { ...cell, metadata, outputs: [], execution_count: null } : { ...cell, metadata };
+    }),
+  };
+}
+
+/** A notebook's JSON text as Jupyter writes it (one-space indent, final newline). */
+export function notebookText(nb: NotebookJson): string {
+  return JSON.stringify(nb, null, 1) + '\n';
 }

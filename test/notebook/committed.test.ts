@@ -1,10 +1,10 @@
 // The committed notebooks are the source: edited in Jupyter, saved without outputs, each cell with a stable id.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KERNEL_NAME, listNotebooks, PROJECT_ROOT } from '../../lib/notebook';
-import { cellSource, codeCells, notebookProblems, readNotebook, reportExpectations, type NotebookJson } from '../../lib/notebook/ipynb';
+import { cellSource, clearOutputs, codeCells, notebookProblems, notebookText, readNotebook, reportExpectations, type NotebookJson } from '../../lib/notebook/ipynb';
 
 const files = listNotebooks(join(PROJECT_ROOT, 'notebooks'));
 
@@ -86,6 +86,20 @@ describe('notebookProblems', () => {
     expect(reportExpectations(nb)).toBeUndefined();
     delete nb.metadata.soundlab;
     expect(notebookProblems(nb, 'x.ipynb')).toEqual([expect.stringMatching(/^x\.ipynb: metadata\.soundlab\.report is missing/)]);
+  });
+
+  it('clearOutputs leaves a notebook run by nbconvert as committed: only outputs, counts and timings go', () => {
+    const nb = copy();
+    const cell = codeAt(nb, 1);
+    cell.outputs = [{ output_type: 'stream', name: 'stdout', text: ['hi\n'] }];
+    cell.execution_count = 2;
+    cell.metadata = { execution: { 'iopub.status.busy': '2026-11-30T08:19:00.426000Z' }, tags: ['keep'] };
+    expect(notebookProblems(nb, 'x.ipynb')).toHaveLength(3);
+    const cleared = clearOutputs(nb);
+    expect(notebookProblems(cleared, 'x.ipynb')).toEqual([]);
+    expect(codeAt(cleared, 1).metadata).toEqual({ tags: ['keep'] });
+    codeAt(cleared, 1).metadata = {};
+    expect(notebookText(cleared)).toBe(readFileSync(join(PROJECT_ROOT, 'notebooks', '01-load-audio.ipynb'), 'utf8'));
   });
 
   it('reads a file saved with outputs from disk the same way', () => {
