@@ -123,8 +123,8 @@ export function notebookProblems(nb: NotebookJson, file: string): string[] {
   if (code.length === 0) problems.push(`${name}: no code cells`);
   else {
     const first = code[0].source;
-    if (!/^import .* from '\.\/lib';$/m.test(first)) problems.push(`${name}: the first code cell does not import from './lib' (it holds the imports and parameters)`);
-    if (!/^const p = params\(\{/m.test(first)) problems.push(`${name}: the first code cell does not set the parameters (const p = params({ … }))`);
+    if (!/^import\s[^;]*?\sfrom\s+['"]\.\/lib['"]/m.test(first)) problems.push(`${name}: the first code cell does not import from './lib' (it holds the imports and parameters)`);
+    if (!/^const\s+p\s*=\s*params\(/m.test(first)) problems.push(`${name}: the first code cell does not set the parameters (const p = params({ … }))`);
     for (const c of code.slice(1)) {
       if (/^import\s/m.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): imports belong in the first code cell`);
       if (/\bparams\(\{/.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): parameters belong in the first code cell`);

@@ -68,6 +68,19 @@ describe('notebookProblems', () => {
     expect(problems).toMatch(/"01-5" is positional/);
   });
 
+  it('accepts the imports spread over several lines, and reports a first cell without them or the parameters', () => {
+    const nb = copy();
+    const first = codeAt(nb, 0);
+    first.source = cellSource(first).replace(/import \{ ([^}]*) \} from '\.\/lib';/, (_, names: string) => `import {\n  ${names.split(', ').join(',\n  ')},\n} from './lib';`);
+    expect(cellSource(first)).toMatch(/^import \{\n  audioInfo,\n/m);
+    expect(notebookProblems(nb, 'x.ipynb')).toEqual([]);
+    first.source = 'const x = 1;';
+    expect(notebookProblems(nb, 'x.ipynb')).toEqual([
+      "x.ipynb: the first code cell does not import from './lib' (it holds the imports and parameters)",
+      'x.ipynb: the first code cell does not set the parameters (const p = params({ … }))',
+    ]);
+  });
+
   it('reports another kernel, and imports or parameters outside the first code cell', () => {
     const nb = copy();
     nb.metadata.kernelspec = { name: 'tslab', display_name: 'TypeScript' };
