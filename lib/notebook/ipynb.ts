@@ -95,8 +95,8 @@ const POSITIONAL_ID = /^\d+-\d+$/;
 /**
  * What is wrong with a notebook as committed, one sentence per problem (empty when none): outputs,
  * execution counts or execution timings left in (`clearOutputs`, `scripts/check-notebooks.ts --clear`), a missing, duplicate, malformed or positional cell id, a kernelspec
- * other than the project's, no report expectations, or a first code cell that is not the imports and
- * parameters cell.
+ * other than the project's, no report expectations, a first code cell that is not the imports and
+ * parameters cell, or top-level destructuring.
  */
 export function notebookProblems(nb: NotebookJson, file: string): string[] {
   const name = basename(file);
@@ -125,6 +125,11 @@ export function notebookProblems(nb: NotebookJson, file: string): string[] {
     const first = code[0].source;
     if (!/^import\s[^;]*?\sfrom\s+['"]\.\/lib['"]/m.test(first)) problems.push(`${name}: the first code cell does not import from './lib' (it holds the imports and parameters)`);
     if (!/^const\s+p\s*=\s*params\(/m.test(first)) problems.push(`${name}: the first code cell does not set the parameters (const p = params({ … }))`);
+    for (const c of code) {
+      // tslab 1.0.22 rewrites a cell's top-level names to `exports.name` and gets this form wrong at run
+      // time (the type-check passes), so it is caught here: `const audio = …; audio.samples` instead.
+      if (/^(?:const|let|var)\s*[[{]/m.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): top-level destructuring (const { a } = …), which tslab runs wrongly`);
+    }
     for (const c of code.slice(1)) {
       if (/^import\s/m.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): imports belong in the first code cell`);
       if (/\bparams\(\{/.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): parameters belong in the first code cell`);

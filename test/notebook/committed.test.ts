@@ -92,6 +92,15 @@ describe('notebookProblems', () => {
     expect(problems).toMatch(/parameters belong in the first code cell/);
   });
 
+  it('reports top-level destructuring, which tslab runs wrongly, but not destructuring inside a block', () => {
+    const nb = copy();
+    const later = codeAt(nb, 2);
+    later.source = `for (const x of [1]) {\n  const { a } = { a: x };\n}\n${cellSource(later)}`;
+    expect(notebookProblems(nb, 'x.ipynb')).toEqual([]);
+    later.source = `const { samples } = audio;\n${cellSource(later)}`;
+    expect(notebookProblems(nb, 'x.ipynb')).toEqual([expect.stringMatching(/code cell 3 \(\w+\): top-level destructuring/)]);
+  });
+
   it('reports a notebook that does not declare what its report shows', () => {
     const nb = copy();
     expect(reportExpectations(nb)).toEqual({ figures: 1, audio: 2 });
