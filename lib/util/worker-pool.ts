@@ -88,8 +88,8 @@ interface WorkerMessage {
   result?: unknown;
 }
 
-/** The bootstrap every worker runs: register tsx's CommonJS hook, then load the worker module. */
-function bootstrapSource(workerModule: string): string {
+/** The bootstrap every worker runs: register tsx's CommonJS hook, then load the worker module (also used by lib/model/cnn-train.ts). */
+export function bootstrapSource(workerModule: string): string {
   // Resolved here, from the project, so the worker finds tsx whatever its working directory is.
   const tsx = require.resolve('tsx/cjs');
   return `require(${JSON.stringify(tsx)}); require(${JSON.stringify(workerModule)});`;

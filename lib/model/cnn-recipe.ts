@@ -1,0 +1,118 @@
+// The SB-CNN recipe on featurizer rows: cached log-mel patches → whole clip matrices → standardised
+// → (training / early-stopping validation) → fitCnnOnCrops. What a model registry's CNN entry calls.
+import * as tf from '@tensorflow/tfjs';
+import { CNN_TRAIN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
+import type { CnnOptions } from './cnn';
+import { fitCnnOnCrops, type CnnFitOptions, type CnnFitResult, type PatchValidationSet } from './cnn-train';
+import { clipMatrixFromPatches, type ClipMatrix } from './crops';
+import { groupSplit, stratifiedSplit, type Split } from './splits';
+
+/** Clips as the featurizer gives them ('logmel' with a patchHop): rows [patches, nMels, frames] and their shapes. */
+export interface CnnClipRows {
+  rows: readonly Float32Array[];
+  shapes: readonly (readonly number[])[];
+  /** Class id per clip. */
+  labels: Int32Array;
+  /** Recording (UrbanSound8K fsID) per clip, if known: the validation clips are then whole recordings. */
+  groups?: readonly (string | undefined)[];
+}
+
+/** One channel's standardisation (every cell of every patch), saved with the model: lib/experiments' InputScaler 'channel'. */
+export interface PatchScaler {
+  kind: 'channel';
+  mean: number[];
+  std: number[];
+}
+
+export interface CnnRecipeOptions extends Omit<CnnFitOptions, 'validation'> {
+  /** Frames between the cached patches' starts (the featurizer's patchHop). */
+  patchHop: number;
+  /** Early-stopping validation clips; default: `validationSplit` of the training clips, held out. */
+  validation?: CnnClipRows;
+  /**
+   * Fraction of the training clips held out for early stopping when no `validation` is given
+   * (default CNN_TRAIN_DEFAULTS.validationSplit; 0: no validation, no early stopping). Whole
+   * recordings when `groups` are known (a random split would validate on slices of training recordings).
+   */
+  validationSplit?: number;
+}
+
+export interface CnnRecipeResult extends CnnFitResult {
+  scaler: PatchScaler;
+  /** Clips trained on and held out for validation (indices into the given training clips). */
+  split: Split;
+}
+
+/**
+ * Training clips → (train, early-stopping validation) indices: `fraction` of the clips held out, as
+ * whole recordings when every clip's group is known (slices of one recording on both sides would
+ * make validation measure recognition of recordings already heard), else stratified by class.
+ * `fraction` 0 keeps every clip for training.
+ */
+export function validationSplitOf(clips: Pick<CnnClipRows, 'labels' | 'groups'>, fraction: number, seed: number): Split {
+  if (!(fraction > 0)) return { train: Array.from(clips.labels, (_, k) => k), test: [] };
+  const groups = clips.groups;
+  return groups && groups.every((g) => g !== undefined) && new Set(groups).size >= 2
+    ? groupSplit(groups as string[], { testSize: fraction, seed })
+    : stratifiedSplit(Array.from(clips.labels, String), { testSize: fraction, seed });
+}
+
+/** Mean and standard deviation of every cell of the clips' matrices (float64 sums). */
+export function fitPatchScaler(clips: readonly ClipMatrix[]): PatchScaler {
+  let sum = 0;
+  let sumSq = 0;
+  let count = 0;
+  for (const c of clips) {
+    for (let i = 0; i < c.data.length; i++) {
+      const v = c.data[i];
+      sum += v;
+      sumSq += v * v;
+    }
+    count += c.data.length;
+  }
+  const mean = count ? sum / count : 0;
+  return { kind: 'channel', mean: [mean], std: [Math.max(1e-6, Math.sqrt(Math.max(0, (count ? sumSq / count : 0) - mean * mean)))] };
+}
+
+/** (x − mean) / std into a new array. */
+export function scaleValues(data: Float32Array, scaler: PatchScaler): Float32Array {
+  const out = new Float32Array(data.length);
+  const m = scaler.mean[0];
+  const s = scaler.std[0];
+  for (let i = 0; i < data.length; i++) out[i] = (data[i] - m) / s;
+  return out;
+}
+
+/** Every patch of the clips, scaled and concatenated, with the count per clip (evaluation's view of them). */
+export function validationPatches(clips: CnnClipRows, indices: readonly number[], scaler: PatchScaler): PatchValidationSet {
+  const parts = indices.map((k) => scaleValues(clips.rows[k], scaler));
+  const rowsPerClip = indices.map((k) => (clips.shapes[k].length === 3 ? clips.shapes[k][0] : 1));
+  const patches = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    patches.set(p, offset);
+    offset += p.length;
+  }
+  return { patches, rowsPerClip, labels: Int32Array.from(indices, (k) => clips.labels[k]) };
+}
+
+/**
+ * Train the SB-CNN `model` (built by buildCnn from `options`) on clips' cached log-mel patches with
+ * the crop recipe (lib/model/cnn-train.ts): the clips' whole matrices are rebuilt from their
+ * patches, standardised with statistics of the training clips only, and each epoch trains on a
+ * fresh random crop of every clip; early stopping watches the validation clips (given, or held out).
+ */
+export async function trainCnnOnClips(model: tf.LayersModel, options: CnnOptions, train: CnnClipRows, opts: CnnRecipeOptions): Promise<CnnRecipeResult> {
+  const fraction = opts.validation ? 0 : opts.validationSplit ?? CNN_TRAIN_DEFAULTS.validationSplit;
+  const split = validationSplitOf(train, fraction, opts.seed ?? TRAIN_DEFAULTS.seed);
+  const clips = split.train.map((k) => clipMatrixFromPatches(train.rows[k], train.shapes[k], opts.patchHop));
+  const scaler = fitPatchScaler(clips);
+  const scaled = clips.map((c) => ({ ...c, data: scaleValues(c.data, scaler) }));
+  const validation = opts.validation
+    ? validationPatches(opts.validation, opts.validation.rows.map((_, k) => k), scaler)
+    : split.test.length
+      ? validationPatches(train, split.test, scaler)
+      : undefined;
+  const result = await fitCnnOnCrops(model, options, { clips: scaled, labels: Int32Array.from(split.train, (k) => train.labels[k]) }, { ...opts, validation });
+  return { ...result, scaler, split };
+}
