@@ -409,3 +409,25 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   }
   return { history, bestEpoch, stopped, workers, patchesPerSecond: trainSeconds > 0 ? trainPatches / trainSeconds : 0, stepSeconds: trainSeconds, replicaSeconds };
 }
+
+/**
+ * Class probabilities (dropout off) of `count` patches (nMels × frames each, as the model takes them),
+ * computed on `workers` replicas (default one per core; 0: this thread) each taking a contiguous
+ * share: rows × classes, in patch order. For evaluating many clips on every core.
+ */
+export async function predictPatchesOnReplicas(model: tf.LayersModel, options: CnnOptions, patches: Float32Array, opts: { workers?: number } = {}): Promise<Float32Array> {
+  const workers = opts.workers ?? defaultWorkers();
+  const [, nMels, frames] = model.inputs[0].shape as number[];
+  const count = patches.length / (nMels * frames);
+  if (!Number.isInteger(count)) throw new CnnTrainError(`${patches.length} values are not whole ${nMels} × ${frames} patches`);
+  const parameterCount = model.trainableWeights.reduce((a, w) => a + w.read().size, 0);
+  const store = createSharedStore([], new Int32Array(0), { nMels, frames, classCount: options.classCount, parameterCount, replicas: Math.max(1, workers) }, patches, count);
+  flatWeights(model, store.weights);
+  const engine: ReplicaEngine = workers === 0 ? new InlineEngine(store, options, 0) : await WorkerEngine.start(store, options, 0, workers, parameterCount);
+  try {
+    await engine.predict(0, splitRange(count, engine.replicas));
+  } finally {
+    await engine.close();
+  }
+  return store.valProbs.slice(0, count * options.classCount);
+}

@@ -225,9 +225,109 @@ export function installWasmConvGradients(): void {
     }
   };
 
+  // The wasm backend's own typed views of tensor memory (BackendWasm.makeOutput / typedArrayFromHeap).
+  type WasmBackend = tf.KernelBackend & {
+    makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+    typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+  };
+  const originalPoolGrad = tf.getKernel('MaxPoolGrad', 'wasm');
+  const originalSum = tf.getKernel('Sum', 'wasm');
+
+  // MaxPoolGrad for SB-CNN's non-overlapping pools (stride = window, no padding): each window's dy
+  // goes to its first maximal input (row-major order, as tfjs's reference maxPoolPositions picks),
+  // everything else is 0. The backend's generic kernel took ~1 s per batch of 16 on conv 1's
+  // [16, 124, 124, 24] map, the slowest kernel of the whole step; this loop reads each input once.
+  const poolGradient: tf.KernelFunc = (args) => {
+    const backend = args.backend as WasmBackend;
+    const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo } & tf.NamedTensorInfoMap;
+    const a = args.attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: unknown; dimRoundingMode?: string };
+    const [fh, fw] = typeof a.filterSize === 'number' ? [a.filterSize, a.filterSize] : a.filterSize;
+    const [sh, sw] = typeof a.strides === 'number' ? [a.strides, a.strides] : a.strides;
+    const padless = a.pad === 'valid' || a.pad === 0;
+    if (!originalPoolGrad || input.dtype !== 'float32' || fh !== sh || fw !== sw || !padless || input.shape.length !== 4) {
+      if (!originalPoolGrad) throw new CnnConfigError('the wasm backend has no MaxPoolGrad kernel');
+      return originalPoolGrad.kernelFunc(args);
+    }
+    const [n, h, w, c] = input.shape;
+    const [, oh, ow] = dy.shape;
+    const dxInfo = backend.makeOutput(input.shape, 'float32');
+    // Views taken after the allocation, which may grow (and so move) the wasm heap.
+    maxPoolGradNonOverlapping(backend.typedArrayFromHeap(input), backend.typedArrayFromHeap(dy), backend.typedArrayFromHeap(dxInfo), [n, h, w, c], [oh, ow], [fh, fw]);
+    return dxInfo;
+  };
+
+  // Sum over every axis but the last (a bias gradient: dy summed over batch, height and width).
+  // The backend first transposes the whole [16, 124, 124, 24] map to reduce along the inner axis;
+  // here one pass adds each row of C values into float64 accumulators.
+  const sum: tf.KernelFunc = (args) => {
+    const backend = args.backend as WasmBackend;
+    const { x } = args.inputs as { x: tf.TensorInfo } & tf.NamedTensorInfoMap;
+    const a = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(a.axis, x.shape).sort((p, q) => p - q);
+    const leading = rank >= 2 && axes.length === rank - 1 && axes.every((ax, i) => ax === i);
+    if (!originalSum) throw new CnnConfigError('the wasm backend has no Sum kernel');
+    if (!leading || x.dtype !== 'float32') return originalSum.kernelFunc(args);
+    const c = x.shape[rank - 1];
+    const out = backend.makeOutput(a.keepDims ? [...x.shape.slice(0, -1).map(() => 1), c] : [c], 'float32');
+    sumLeadingAxes(backend.typedArrayFromHeap(x), c, backend.typedArrayFromHeap(out));
+    return out;
+  };
+
+  if (originalPoolGrad) tf.unregisterKernel('MaxPoolGrad', 'wasm');
+  tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: poolGradient });
+  if (originalSum) tf.unregisterKernel('Sum', 'wasm');
+  tf.registerKernel({ kernelName: 'Sum', backendName: 'wasm', kernelFunc: sum });
   if (originalInput) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: inputGradient });
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
   tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: filterGradient });
   convGradientInstalled = true;
+}
+
+/**
+ * Max-pool gradient for windows that tile the input (stride = window, no padding), NHWC: for each
+ * window and channel, dy goes to the first maximal input in row-major window order; rows and columns
+ * past the last whole window, and every non-maximal input, get 0. `dx` is overwritten.
+ */
+export function maxPoolGradNonOverlapping(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  [n, h, w, c]: readonly number[],
+  [oh, ow]: readonly number[],
+  [fh, fw]: readonly number[],
+): void {
+  dx.fill(0);
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let r = 0; r < fh; r++) {
+          for (let s = 0; s < fw; s++) {
+            const base = ((b * h + i * fh + r) * w + j * fw + s) * c;
+            for (let k = 0; k < c; k++) {
+              const v = x[base + k];
+              if (at[k] < 0 || v > best[k]) {
+                best[k] = v;
+                at[k] = base + k;
+              }
+            }
+          }
+        }
+        const o = ((b * oh + i) * ow + j) * c;
+        for (let k = 0; k < c; k++) dx[at[k]] += dy[o + k];
+      }
+    }
+  }
+}
+
+/** Sum of the rows of a [rows, c] matrix (any leading shape flattened) into `out` (c values), float64 accumulators. */
+export function sumLeadingAxes(x: Float32Array, c: number, out: Float32Array): void {
+  const acc = new Float64Array(c);
+  for (let base = 0; base < x.length; base += c) for (let k = 0; k < c; k++) acc[k] += x[base + k];
+  for (let k = 0; k < c; k++) out[k] = acc[k];
 }

@@ -80,6 +80,43 @@ describe('wasm convolution gradients (installWasmConvGradients)', () => {
   });
 });
 
+describe('wasm max-pool and bias gradients (installWasmConvGradients)', () => {
+  // A conv layer's output through ReLU, a 4×2 max-pool (SB-CNN's) and a bias: the gradients of x and
+  // of the bias go through MaxPoolGrad and Sum over the leading axes, both replaced on wasm.
+  async function grads(backend: string, h: number, w: number): Promise<Float32Array[]> {
+    await tf.setBackend(backend);
+    await tf.ready();
+    installWasmConvGradients();
+    // Distinct values (no ties inside a window), positive and negative.
+    const x = tf.tensor4d(Float32Array.from({ length: 2 * h * w * 5 }, (_, i) => Math.sin(i * 0.913) + i * 1e-6), [2, h, w, 5]);
+    const b = tf.tensor1d([0.1, -0.2, 0.3, 0, 0.05]);
+    const weights = tf.tensor4d(Float32Array.from({ length: 2 * Math.floor(h / 4) * Math.floor(w / 2) * 5 }, (_, i) => Math.cos(i * 0.7)), [2, Math.floor(h / 4), Math.floor(w / 2), 5]);
+    const g = tf.grads((a: tf.Tensor, bias: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(tf.relu(tf.add(a, bias)) as tf.Tensor4D, [4, 2], [4, 2], 'valid'), weights)));
+    const [dx, db] = g([x, b]);
+    const out = [(await dx.data()) as Float32Array, (await db.data()) as Float32Array];
+    tf.dispose([x, b, weights, dx, db]);
+    return out;
+  }
+  it.each([[12, 8], [13, 9]])("match the cpu backend's on a %i × %i map (with rows past the last window)", async (h, w) => {
+    const cpu = await grads('cpu', h, w);
+    const wasm = await grads('wasm', h, w);
+    // The pool gradient only routes values: identical. The bias gradient sums them: same to rounding.
+    expect(Array.from(wasm[0])).toEqual(Array.from(cpu[0]));
+    expect(cpu[0].some((v) => v !== 0)).toBe(true);
+    for (let k = 0; k < 5; k++) expect(wasm[1][k]).toBeCloseTo(cpu[1][k], 5);
+  });
+  it('sums over other axes as the backend did', async () => {
+    await tf.setBackend('wasm');
+    installWasmConvGradients();
+    const x = tf.tensor3d(Float32Array.from({ length: 3 * 4 * 5 }, (_, i) => i * 0.5), [3, 4, 5]);
+    expect(Array.from(tf.sum(x, [0, 1]).dataSync())).toEqual([165, 171, 177, 183, 189].map((v) => v));
+    expect(tf.sum(x, [0, 1], true).shape).toEqual([1, 1, 5]);
+    expect(Array.from(tf.sum(x, 2).dataSync()).slice(0, 2)).toEqual([5, 17.5]);
+    expect(tf.sum(x).dataSync()[0]).toBe(885);
+    x.dispose();
+  });
+});
+
 describeWithFixtures('SB-CNN learns real UrbanSound8K clips (fold-1 fixture, 4 classes)', () => {
   it('beats the 25% majority baseline clearly on held-out clips', async () => {
     await tf.setBackend('wasm');
