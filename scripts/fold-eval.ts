@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { loadAudioSync } from '../lib/audio';
+import { loadAudio } from '../lib/audio';
 import { augmentTrainingClips, parseAugmentSpec, trainingPart, type Clip } from '../lib/augment';
 import { loadDataset } from '../lib/data/dataset';
 import { CNN_TRAIN_DEFAULTS } from '../lib/defaults';
@@ -112,17 +112,26 @@ async function main(): Promise<void> {
         const source = valSplit.train.map((k) => items[trainIdx[k]]);
         const extra: CnnClipRows = { rows: [], shapes: [], labels: new Int32Array(0) };
         const labels: number[] = [];
+        const variantOf: number[] = fit.rows.map((_, k) => k);
+        const indexOf = new Map(source.map((it, k) => [it.id, k]));
         const t0 = performance.now();
         for (let from = 0; from < source.length; from += 64) {
-          const clips: Clip[] = source.slice(from, from + 64).map((it) => ({ id: it.id, label: it.label, ...loadAudioSync(it.path, { sampleRate: params.sampleRate, mono: true }) }));
+          // loadAudio, not loadAudioSync: fold 2 is FLAC, which decodes asynchronously only.
+          const clips: Clip[] = [];
+          for (const it of source.slice(from, from + 64)) {
+            const { samples, sampleRate } = (await loadAudio(it.path, { sampleRate: params.sampleRate, mono: true })) as { samples: Float32Array; sampleRate: number };
+            clips.push({ id: it.id, label: it.label, samples, sampleRate });
+          }
           for (const c of augmentTrainingClips(trainingPart({ train: clips }), spec, seed).filter((c) => c.augmentedFrom)) {
             const f = featureOfSamples(c.samples, c.sampleRate, table!.spec, { spec, seed: c.augmentSeed ?? 0 });
             (extra.rows as Float32Array[]).push(f.data);
             (extra.shapes as number[][]).push(f.shape);
             labels.push(encoder.transform([c.label as string])[0]);
+            variantOf.push(indexOf.get(c.augmentedFrom as string) as number);
           }
         }
-        fit = { rows: [...fit.rows, ...extra.rows], shapes: [...fit.shapes, ...extra.shapes], labels: Int32Array.from([...fit.labels, ...labels]) };
+        // Each epoch trains on the original or its copy (chosen at random), so an epoch is as long as without augmentation.
+        fit = { rows: [...fit.rows, ...extra.rows], shapes: [...fit.shapes, ...extra.shapes], labels: Int32Array.from([...fit.labels, ...labels]), variantOf: Int32Array.from(variantOf) };
         note = `+${labels.length} copies (${values.augment}) made in ${((performance.now() - t0) / 1000).toFixed(0)} s; `;
       }
       const options: CnnOptions = { classCount: encoder.classes.length, seed };

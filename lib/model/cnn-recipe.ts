@@ -15,6 +15,8 @@ export interface CnnClipRows {
   labels: Int32Array;
   /** Recording (UrbanSound8K fsID) per clip, if known: the validation clips are then whole recordings. */
   groups?: readonly (string | undefined)[];
+  /** Augmented copies: the row each row is a version of (see CropTrainingSet.variantOf). Needs an explicit `validation`. */
+  variantOf?: Int32Array;
 }
 
 /** One channel's standardisation (every cell of every patch), saved with the model: lib/experiments' InputScaler 'channel'. */
@@ -104,6 +106,8 @@ export function validationPatches(clips: CnnClipRows, indices: readonly number[]
  */
 export async function trainCnnOnClips(model: tf.LayersModel, options: CnnOptions, train: CnnClipRows, opts: CnnRecipeOptions): Promise<CnnRecipeResult> {
   const fraction = opts.validation ? 0 : opts.validationSplit ?? CNN_TRAIN_DEFAULTS.validationSplit;
+  // Held out by row, a clip's copies could land on the other side of its original: split before augmenting.
+  if (train.variantOf && fraction > 0) throw new RangeError('lib/model/cnn-recipe.ts: augmented copies (variantOf) need an explicit validation set, split off before augmenting');
   const split = validationSplitOf(train, fraction, opts.seed ?? TRAIN_DEFAULTS.seed);
   const clips = split.train.map((k) => clipMatrixFromPatches(train.rows[k], train.shapes[k], opts.patchHop));
   const scaler = fitPatchScaler(clips);
@@ -113,6 +117,7 @@ export async function trainCnnOnClips(model: tf.LayersModel, options: CnnOptions
     : split.test.length
       ? validationPatches(train, split.test, scaler)
       : undefined;
-  const result = await fitCnnOnCrops(model, options, { clips: scaled, labels: Int32Array.from(split.train, (k) => train.labels[k]) }, { ...opts, validation });
+  const labels = Int32Array.from(split.train, (k) => train.labels[k]);
+  const result = await fitCnnOnCrops(model, options, { clips: scaled, labels, variantOf: train.variantOf }, { ...opts, validation });
   return { ...result, scaler, split };
 }

@@ -32,6 +32,12 @@ import type { EpochLogs, History } from './train';
 export interface CropTrainingSet {
   clips: readonly ClipMatrix[];
   labels: Int32Array;
+  /**
+   * Augmented versions: `variantOf[k]` is the clip that matrix k is a version of (an original points
+   * to itself). Each epoch then trains on one randomly chosen version of every clip — augmentation
+   * that varies the data without making an epoch longer. Default: every matrix is its own clip.
+   */
+  variantOf?: Int32Array;
 }
 
 /** Validation clips as the evaluation sees them: all their patches, `rowsPerClip[k]` consecutive ones per clip. */
@@ -285,8 +291,21 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new CnnTrainError(`epochs must be a whole number ≥ 0, got ${epochs}`);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new CnnTrainError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
   if (!(Number.isInteger(workers) && workers >= 0)) throw new CnnTrainError(`workers must be a whole number ≥ 0, got ${workers}`);
-  const n = data.clips.length;
-  if (n === 0 || data.labels.length !== n) throw new CnnTrainError(`${n} training clips and ${data.labels.length} labels`);
+  const matrices = data.clips.length;
+  if (matrices === 0 || data.labels.length !== matrices) throw new CnnTrainError(`${matrices} training clips and ${data.labels.length} labels`);
+  // Versions of each clip (in matrix order); one per clip unless variantOf groups them.
+  const versions: number[][] = [];
+  if (data.variantOf) {
+    if (data.variantOf.length !== matrices) throw new CnnTrainError(`variantOf has ${data.variantOf.length} entries for ${matrices} clips`);
+    const bySource = new Map<number, number[]>();
+    data.variantOf.forEach((src, k) => {
+      const list = bySource.get(src);
+      if (list) list.push(k);
+      else bySource.set(src, [k]);
+    });
+    versions.push(...bySource.values());
+  } else for (let k = 0; k < matrices; k++) versions.push([k]);
+  const n = versions.length;
   const [, nMels, frames] = model.inputs[0].shape as number[];
   const classCount = options.classCount;
   const optimizer = (((model as unknown as { model?: { optimizer?: tf.Optimizer } }).model ?? model) as unknown as { optimizer?: tf.Optimizer }).optimizer;
@@ -335,6 +354,13 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
       for (let i = n - 1; i > 0; i--) {
         const j = Math.floor(shuffleRng() * (i + 1));
         [order[i], order[j]] = [order[j], order[i]];
+      }
+      if (data.variantOf) {
+        const pick = mulberry32(deriveSeed(seed, `versions/${epoch}`));
+        for (let i = 0; i < n; i++) {
+          const v = versions[order[i]];
+          order[i] = v[Math.floor(pick() * v.length)];
+        }
       }
       let lossSum = 0;
       let correct = 0;

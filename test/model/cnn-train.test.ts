@@ -88,6 +88,25 @@ describe('fitCnnOnCrops', () => {
     expect(Array.from(a.w)).not.toEqual(Array.from(inline.w));
   }, 60_000);
 
+  it('with augmented versions, trains on one version of each clip per epoch', async () => {
+    const base = clips(12, 0);
+    const copies = clips(12, 5); // other noise, same classes: "augmented copies" of clips 0..11
+    const data = { clips: [...base.clips, ...copies.clips], labels: Int32Array.from([...base.labels, ...copies.labels]), variantOf: Int32Array.from([...Array(12).keys(), ...Array(12).keys()]) };
+    const run = async () => {
+      const model = buildCnn(options);
+      const r = await fitCnnOnCrops(model, options, data, { epochs: 3, batchSize: 5, seed: 2, workers: 0, verbose: 0 });
+      const w = flatWeights(model);
+      model.dispose();
+      return { r, w };
+    };
+    const a = await run();
+    expect(Math.round(a.r.patchesPerSecond * a.r.stepSeconds)).toBe(3 * 12);
+    expect(Array.from((await run()).w)).toEqual(Array.from(a.w));
+    const model = buildCnn(options);
+    await expect(fitCnnOnCrops(model, options, { ...data, variantOf: new Int32Array(3) }, { epochs: 1, workers: 0, verbose: 0 })).rejects.toThrow(/variantOf has 3 entries/);
+    model.dispose();
+  }, 60_000);
+
   it('learns, stops early and restores the best validation epoch\'s weights', async () => {
     const model = buildCnn(options);
     const perEpoch: Float32Array[] = [];
