@@ -4,6 +4,7 @@
 //   npx tsx scripts/fold-eval.ts --train ../shared/fixtures/urbansound8k-fold2 --test ../shared/fixtures/urbansound8k-fold1
 //   options: --models baseline,mlp,cnn,cnn+aug  --epochs N (CNN budget)  --mlp-epochs 5,50  --augment SPEC
 //            --workers N  --seed N  --out results.json
+// Ctrl-C during a CNN's training stops it with the best weights so far and still scores the test folder.
 //
 // The MLP rows use the tutorial's recipe (40 MFCC means, lib/experiments' runSplit); the CNN rows the
 // SB-CNN crop recipe (lib/model/cnn-recipe.ts) with its defaults from lib/defaults.ts, early-stopped
@@ -23,6 +24,7 @@ import { trainCnnOnClips, validationPatches, validationSplitOf, type CnnClipRows
 import { LabelEncoder } from '../lib/model/labels';
 import { classificationReport } from '../lib/model/metrics';
 import { argMax, predictClipProbabilities } from '../lib/model/predict';
+import { interruptOnSigint } from '../lib/util/interrupt';
 
 interface Row {
   model: string;
@@ -137,11 +139,14 @@ async function main(): Promise<void> {
       const options: CnnOptions = { classCount: encoder.classes.length, seed };
       const model = buildCnn(options);
       const t0 = performance.now();
+      // Ctrl-C (SIGINT) ends the training with the best weights so far; the test fold is still scored.
+      const interrupt = interruptOnSigint((line) => console.error(`${kind}: ${line}`));
       const r = await trainCnnOnClips(model, options, fit, {
         patchHop, validation, seed, workers,
         epochs: values.epochs ? Number(values.epochs) : undefined,
         log: (line) => console.error(`${kind}: ${line}`),
-      });
+        signal: interrupt.signal,
+      }).finally(() => interrupt.dispose());
       const trainSeconds = (performance.now() - t0) / 1000;
       const test = validationPatches(testClips, testClips.rows.map((_, k) => k), r.scaler);
       const x = tf.tensor4d(test.patches, [test.patches.length / (params.nMels * params.frames), params.nMels, params.frames, 1]);
