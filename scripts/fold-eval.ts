@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadAudio } from '../lib/audio';
 import { augmentTrainingClips, parseAugmentSpec, trainingPart, type Clip } from '../lib/augment';
 import { loadDataset } from '../lib/data/dataset';
-import { CNN_TRAIN_DEFAULTS } from '../lib/defaults';
+import { CNN_DEFAULTS } from '../lib/defaults';
 import { labelledItems } from '../lib/experiments/report';
 import { featureOfSamples, featurize, resolveExperimentParams, runSplit, type LabelledItem } from '../lib/experiments/run';
 import { selectBackend } from '../lib/model/backend';
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     });
     const trainClips = clipsOf(trainIdx);
     const testClips = clipsOf(testIdx);
-    const valSplit = validationSplitOf(trainClips, CNN_TRAIN_DEFAULTS.validationSplit, seed);
+    const valSplit = validationSplitOf(trainClips, CNN_DEFAULTS.validationSplit, seed);
     const validation = subset(trainClips, valSplit.test);
     for (const kind of cnnKinds) {
       let fit = subset(trainClips, valSplit.train);

@@ -6,6 +6,7 @@ import { trainModel, type HeldOutEvaluation, type TrainModelResult } from '../ex
 import { selectBackend } from '../model/backend';
 import { formatClassificationReport, formatConfusionMatrix } from '../model/metrics';
 import { MODEL_REGISTRY, NETWORK_KINDS, type NetworkKind } from '../model/registry';
+import { interruptOnSigint, SIGINT_EXIT_CODE } from '../util/interrupt';
 import { consoleIo, type CliIo } from './io';
 import { nonNegativeInt, positiveInt, validationFraction } from './options';
 
@@ -53,7 +54,16 @@ export async function runTrainCommand(opts: TrainCommandOptions, io: CliIo = con
   await selectBackend();
   const { data, out, valSplit, testFold, folds, workers, cache, model = 'mlp', ...params } = opts;
   const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
-  const result = await trainModel({ ...defined, data, out, model, validationSplit: valSplit, testFold, folds, workers, cache, log: io.out, warn: io.err });
+  // Ctrl-C stops the training (the CNN keeps its best weights so far), the model is still evaluated and
+  // saved, and the command then exits non-zero (130, as for a Ctrl-C) so scripts see it did not finish.
+  const interrupt = interruptOnSigint(io.err);
+  const result = await trainModel({ ...defined, data, out, model, validationSplit: valSplit, testFold, folds, workers, cache, log: io.out, warn: io.err, signal: interrupt.signal })
+    .finally(() => interrupt.dispose());
+  if (interrupt.signal.aborted) {
+    const kept = result.bestEpoch === null || result.bestEpoch === undefined ? 'the weights of the last step' : `the best weights so far (epoch ${result.bestEpoch + 1})`;
+    io.err(`interrupted: training stopped early; ${kept} were saved to ${result.out}`);
+    process.exitCode = SIGINT_EXIT_CODE;
+  }
   if (result.evaluation) printEvaluation(result.evaluation, result.dataset.classes, io);
   if (result.crossValidation) {
     const { accuracy: acc, baseline: base, folds: f } = result.crossValidation;

@@ -2,7 +2,7 @@
 // What differs between model kinds lives in lib/model/registry.ts; this file has no branch per kind.
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { loadAudioSync } from '../audio';
+import { loadAudio } from '../audio';
 import {
   augmentSpectrogram,
   augmentTrainingClips,
@@ -31,6 +31,7 @@ import {
   type ShapedRow,
 } from '../model/registry';
 import type { Standardizer } from '../model/scaler';
+import { validationSplitOf } from '../model/cnn-recipe';
 import { groupSplit, stratifiedSplit, warnIfLeaky, type Split } from '../model/splits';
 import { stack, train, type History } from '../model/train';
 
@@ -185,6 +186,9 @@ export interface RunResult {
   /** One per test clip: true and predicted class, probability of the prediction. */
   predictions: { id: string; path: string; label: string; predicted: string; probability: number }[];
   history?: History;
+  /** Kinds with their own trainer: why training ended ('interrupted' by the signal, stopped 'early', …) and the epoch kept. */
+  stopped?: FittedNetwork['stopped'];
+  bestEpoch?: number | null;
   /** With `keepModel`: the trained network (the caller disposes it) and its input standardizer. */
   network?: tf.LayersModel;
   standardizer?: Standardizer | null;
@@ -200,6 +204,8 @@ export interface RunSplitOptions {
   keepModel?: boolean;
   /** Also measure the test side after every epoch (val_loss / val_acc in the epoch lines and history). */
   validate?: boolean;
+  /** Aborting it ends a kind with its own trainer (the CNN) after the current step, keeping its best weights. */
+  signal?: AbortSignal;
 }
 
 function macroF1Of(report: ClassificationReport): number {
@@ -250,7 +256,7 @@ export async function runSplit(
   };
   if (params.model === 'baseline') return finish(testLabels.map(() => majority), testLabels.map(() => 1), 0, 0);
   if (!table) throw new ExperimentError(`model '${params.model}' needs a feature table (featurize first)`);
-  const fit = await fitNetwork(items, table, trainIdx, params, encoder, { log: opts.log, validationIdx: opts.validate ? testIdx : undefined });
+  const fit = await fitNetwork(items, table, trainIdx, params, encoder, { log: opts.log, validationIdx: opts.validate ? testIdx : undefined, signal: opts.signal });
   const test = networkInputs(params, fit.standardizer, testIdx.map((i) => tableRow(table, i)), 'all');
   const xTest = stack(test.rows, modelKind(params.model).inputShape(params));
   try {
@@ -258,6 +264,7 @@ export async function runSplit(
     const predictedIds = probs.map((p) => argMax(p));
     const predicted = encoder.inverseTransform(predictedIds);
     const result = finish(predicted, probs.map((p, k) => p[predictedIds[k]]), fit.trainSeconds, fit.augmentedCount, fit.history);
+    if (fit.stopped) Object.assign(result, { stopped: fit.stopped, bestEpoch: fit.bestEpoch });
     if (opts.keepModel) Object.assign(result, { network: fit.network, standardizer: fit.standardizer });
     return result;
   } finally {
@@ -275,6 +282,9 @@ export interface FittedNetwork {
   trainSeconds: number;
   /** Augmented copies added to the training side. */
   augmentedCount: number;
+  /** Kinds with their own trainer: why training ended, and the epoch whose weights were kept. */
+  stopped?: 'completed' | 'early' | 'interrupted' | 'callback';
+  bestEpoch?: number | null;
 }
 
 function tableRow(table: FeatureTable, i: number): ShapedRow {
@@ -293,29 +303,66 @@ export async function fitNetwork(
   trainIdx: readonly number[],
   params: ExperimentParams,
   encoder: LabelEncoder,
-  opts: { log?: (line: string) => void; validationIdx?: readonly number[] } = {},
+  opts: { log?: (line: string) => void; validationIdx?: readonly number[]; signal?: AbortSignal } = {},
 ): Promise<FittedNetwork> {
   const entry = modelKind(params.model);
   const classCount = encoder.classes.length;
+  // A kind with its own trainer stops early on clips held out of the training side (before augmenting,
+  // so no copy of a held-out clip is trained on) — never on the evaluation side.
+  let fitIdx: readonly number[] = trainIdx;
+  let stopIdx: readonly number[] = [];
+  if (entry.trainer) {
+    const inner = validationSplitOf(
+      { labels: Int32Array.from(encoder.transform(trainIdx.map((i) => items[i].label))), groups: trainIdx.map((i) => items[i].group) },
+      entry.trainer.validationSplit,
+      params.seed,
+    );
+    fitIdx = inner.train.map((k) => trainIdx[k]);
+    stopIdx = inner.test.map((k) => trainIdx[k]);
+  }
   // Training rows: the real clips, then augmented copies made from training clips only.
-  const trainRows: ShapedRow[] = trainIdx.map((i) => tableRow(table, i));
-  const trainY = trainIdx.map((i) => items[i].label);
+  const trainRows: ShapedRow[] = fitIdx.map((i) => tableRow(table, i));
+  const trainY = fitIdx.map((i) => items[i].label);
+  // The row each training row is a version of (copies point to their original).
+  const variantOf: number[] = fitIdx.map((_, k) => k);
+  const position = new Map(fitIdx.map((i, k) => [items[i].id, k]));
   let augmentedCount = 0;
   if (params.augment) {
     const spec = parseAugmentSpec(params.augment, params.augmentCopies);
     // In chunks, so the decoded audio of a whole training side (GBs on UrbanSound8K) is never held at once.
     const chunkSize = 64;
-    for (let start = 0; start < trainIdx.length; start += chunkSize) {
-      const clips: Clip[] = trainIdx.slice(start, start + chunkSize).map((i) => {
-        const { samples, sampleRate } = loadAudioSync(items[i].path, { sampleRate: params.sampleRate, mono: true });
-        return { id: items[i].id, samples, sampleRate, label: items[i].label };
-      });
+    for (let start = 0; start < fitIdx.length; start += chunkSize) {
+      const clips: Clip[] = [];
+      // loadAudio, not loadAudioSync: FLAC (and other compressed containers) decode asynchronously only.
+      for (const i of fitIdx.slice(start, start + chunkSize)) {
+        const { samples, sampleRate } = (await loadAudio(items[i].path, { sampleRate: params.sampleRate, mono: true })) as { samples: Float32Array; sampleRate: number };
+        clips.push({ id: items[i].id, samples, sampleRate, label: items[i].label });
+      }
       const copies = augmentTrainingClips(trainingPart({ train: clips }), spec, params.seed).filter((c) => c.augmentedFrom);
       for (const c of copies) {
         trainRows.push(featureOfSamples(c.samples, c.sampleRate, table.spec, { spec, seed: c.augmentSeed ?? 0 }));
         trainY.push(c.label as string);
+        variantOf.push(position.get(c.augmentedFrom as string) as number);
       }
       augmentedCount += copies.length;
+    }
+  }
+  if (entry.trainer) {
+    const network = entry.build(params, classCount);
+    try {
+      const started = performance.now();
+      const labelsOf = (labels: readonly string[]) => Int32Array.from(encoder.transform(labels));
+      const r = await entry.trainer.fit(network, params, classCount, {
+        rows: trainRows,
+        labels: labelsOf(trainY),
+        variantOf: augmentedCount ? Int32Array.from(variantOf) : undefined,
+        validation: stopIdx.length ? { rows: stopIdx.map((i) => tableRow(table, i)), labels: labelsOf(stopIdx.map((i) => items[i].label)) } : undefined,
+        patchHop: table.spec.patchHop,
+      }, { log: opts.log, signal: opts.signal });
+      return { network, standardizer: r.standardizer, history: r.history, trainSeconds: (performance.now() - started) / 1000, augmentedCount, stopped: r.stopped, bestEpoch: r.bestEpoch };
+    } catch (err) {
+      network.dispose();
+      throw err;
     }
   }
   const standardizer = fitInputStandardizer(params, trainRows);

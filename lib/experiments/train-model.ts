@@ -37,6 +37,8 @@ export interface TrainModelOptions extends Partial<Omit<ExperimentParams, 'model
   log?: (line: string) => void;
   /** Progress and warnings (clips skipped, leak warning). */
   warn?: (line: string) => void;
+  /** Aborting it (Ctrl-C) ends the CNN's training with its best weights so far, which are still evaluated and saved. */
+  signal?: AbortSignal;
 }
 
 /** The evaluation of the held-out side: accuracy against the most-frequent-class baseline, per class, confusion. */
@@ -66,6 +68,10 @@ export interface TrainModelResult {
   };
   /** History of the saved model's training. */
   history: History;
+  /** How the saved model's training ended (kinds with their own trainer): 'interrupted' when the signal stopped it. */
+  stopped?: RunResult['stopped'];
+  /** 0-based epoch whose weights were saved (early stopping restores the best one). */
+  bestEpoch?: number | null;
   /** Where the model was written. */
   out: string;
 }
@@ -98,7 +104,7 @@ function usable(items: readonly LabelledItem[], table: FeatureTable): { items: L
  */
 export async function trainModel(opts: TrainModelOptions): Promise<TrainModelResult> {
   const warn = opts.warn ?? (() => undefined);
-  const { data, out, model, validationSplit, testFold, folds, workers, cache, log, warn: _warn, ...rest } = opts;
+  const { data, out, model, validationSplit, testFold, folds, workers, cache, log, warn: _warn, signal, ...rest } = opts;
   modelKind(model); // an unknown kind fails here, before any clip is read
   const params = resolveExperimentParams({ ...rest, model });
   if (!(validationSplit >= 0 && validationSplit < 1)) throw new ExperimentError(`validationSplit must be in [0, 1), got ${validationSplit}`);
@@ -121,16 +127,15 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainModelRes
     features: modelKind(model).features(params),
     out: resolve(out),
   };
-  const fitAll = async (epochLog?: (line: string) => void): Promise<{ network: tf.LayersModel; standardizer: Standardizer | null; history: History }> =>
-    fitNetwork(items, table, items.map((_, i) => i), params, encoder, { log: epochLog });
+  const fitAll = async (epochLog?: (line: string) => void) => fitNetwork(items, table, items.map((_, i) => i), params, encoder, { log: epochLog, signal });
 
-  let saved: { network: tf.LayersModel; standardizer: Standardizer | null; history: History };
+  let saved: { network: tf.LayersModel; standardizer: Standardizer | null; history: History; stopped?: RunResult['stopped']; bestEpoch?: number | null };
   let final: TrainModelResult;
   if (folds) {
     const foldResults: NonNullable<TrainModelResult['crossValidation']>['folds'] = [];
     for (const split of foldSplits(items.map((it) => it.fold as number))) {
       log?.(`fold ${split.fold}: train on ${split.train.length} clips, test on ${split.test.length}`);
-      const e = evaluationOf(await runSplit(items, table, split, params, { log, validate: true, label: `fold ${split.fold}` }), items, split);
+      const e = evaluationOf(await runSplit(items, table, split, params, { log, validate: true, label: `fold ${split.fold}`, signal }), items, split);
       log?.(`fold ${split.fold}: accuracy ${e.accuracy.toFixed(4)}, baseline ${e.baseline.accuracy.toFixed(4)}`);
       foldResults.push({ fold: split.fold, accuracy: e.accuracy, baseline: e.baseline.accuracy, items: e.items });
     }
@@ -150,10 +155,11 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainModelRes
     // The leak warning speaks of UrbanSound8K's recordings, so only there.
     const { split, record } = heldOutSplit(items, { testFold, validationSplit, seed: params.seed, root: dataset.root, warnLeak: dataset.layout === 'urbansound8k' ? warn : undefined });
     warn(`${model}: train on ${split.train.length} clips${params.augment ? ` (+ augmented copies: ${params.augment} × ${params.augmentCopies})` : ''}, evaluate on ${split.test.length}`);
-    const r = await runSplit(items, table, split, params, { log, validate: true, keepModel: true });
-    saved = { network: r.network as tf.LayersModel, standardizer: r.standardizer ?? null, history: r.history as History };
+    const r = await runSplit(items, table, split, params, { log, validate: true, keepModel: true, signal });
+    saved = { network: r.network as tf.LayersModel, standardizer: r.standardizer ?? null, history: r.history as History, stopped: r.stopped, bestEpoch: r.bestEpoch };
     final = { ...result, split: record, evaluation: evaluationOf(r, items, split), history: saved.history };
   }
+  if (saved.stopped) final = { ...final, stopped: saved.stopped, bestEpoch: saved.bestEpoch };
   try {
     mkdirSync(final.out, { recursive: true });
     await saveModelDir(final.out, { model: saved.network, encoder, params, standardizer: saved.standardizer });

@@ -1,7 +1,7 @@
 // The SB-CNN recipe on featurizer rows: cached log-mel patches → whole clip matrices → standardised
 // → (training / early-stopping validation) → fitCnnOnCrops. What a model registry's CNN entry calls.
 import * as tf from '@tensorflow/tfjs';
-import { CNN_TRAIN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
+import { CNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import type { CnnOptions } from './cnn';
 import { fitCnnOnCrops, type CnnFitOptions, type CnnFitResult, type PatchValidationSet } from './cnn-train';
 import { clipMatrixFromPatches, type ClipMatrix } from './crops';
@@ -33,7 +33,7 @@ export interface CnnRecipeOptions extends Omit<CnnFitOptions, 'validation'> {
   validation?: CnnClipRows;
   /**
    * Fraction of the training clips held out for early stopping when no `validation` is given
-   * (default CNN_TRAIN_DEFAULTS.validationSplit; 0: no validation, no early stopping). Whole
+   * (default CNN_DEFAULTS.validationSplit; 0: no validation, no early stopping). Whole
    * recordings when `groups` are known (a random split would validate on slices of training recordings).
    */
   validationSplit?: number;
@@ -55,8 +55,8 @@ export function validationSplitOf(clips: Pick<CnnClipRows, 'labels' | 'groups'>,
   if (!(fraction > 0)) return { train: Array.from(clips.labels, (_, k) => k), test: [] };
   const groups = clips.groups;
   return groups && groups.every((g) => g !== undefined) && new Set(groups).size >= 2
-    ? groupSplit(groups as string[], { testSize: fraction, seed })
-    : stratifiedSplit(Array.from(clips.labels, String), { testSize: fraction, seed });
+    ? groupSplit(groups as string[], { validationSplit: fraction, seed })
+    : stratifiedSplit(Array.from(clips.labels, String), { validationSplit: fraction, seed });
 }
 
 /** Mean and standard deviation of every cell of the clips' matrices (float64 sums). */
@@ -105,7 +105,7 @@ export function validationPatches(clips: CnnClipRows, indices: readonly number[]
  * fresh random crop of every clip; early stopping watches the validation clips (given, or held out).
  */
 export async function trainCnnOnClips(model: tf.LayersModel, options: CnnOptions, train: CnnClipRows, opts: CnnRecipeOptions): Promise<CnnRecipeResult> {
-  const fraction = opts.validation ? 0 : opts.validationSplit ?? CNN_TRAIN_DEFAULTS.validationSplit;
+  const fraction = opts.validation ? 0 : opts.validationSplit ?? CNN_DEFAULTS.validationSplit;
   // Held out by row, a clip's copies could land on the other side of its original: split before augmenting.
   if (train.variantOf && fraction > 0) throw new RangeError('lib/model/cnn-recipe.ts: augmented copies (variantOf) need an explicit validation set, split off before augmenting');
   const split = validationSplitOf(train, fraction, opts.seed ?? TRAIN_DEFAULTS.seed);

@@ -3,7 +3,9 @@
 import type * as tf from '@tensorflow/tfjs';
 import { CNN_DEFAULTS, FEATURE_DEFAULTS, RNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import type { FeatureKind } from '../features/extract-job';
-import { buildCnn } from './cnn';
+import { buildCnn, type CnnOptions } from './cnn';
+import { trainCnnOnClips } from './cnn-recipe';
+import type { History } from './train';
 import { buildMlp } from './mlp';
 import { buildRnn, mfccSequence } from './rnn';
 import { fitStandardizer, standardize, type Standardizer, type StandardizeOptions } from './scaler';
@@ -61,6 +63,36 @@ export interface ShapedRow {
   shape: number[];
 }
 
+/** What a kind's own trainer gets: the training rows (originals, then augmented copies) and the clips held out to stop on. */
+export interface KindTrainingData {
+  rows: ShapedRow[];
+  /** Class id per row. */
+  labels: Int32Array;
+  /** With augmentation: the original row each row is a version of (originals point to themselves). */
+  variantOf?: Int32Array;
+  /** Clips held out of the training side (before augmenting) for early stopping. */
+  validation?: { rows: ShapedRow[]; labels: Int32Array };
+  /** The featurizer's patch hop of these rows (FeatureSpec.patchHop). */
+  patchHop: number;
+}
+
+/**
+ * A kind that trains with its own recipe instead of the generic `train` on each clip's first input:
+ * the CNN's random crops with early stopping (lib/model/cnn-recipe.ts). The training path holds
+ * `validationSplit` of the training clips out for it (whole recordings when known, before any
+ * augmentation) and keeps everything else — features, augmentation, evaluation, saving — shared.
+ */
+export interface KindTrainer {
+  validationSplit: number;
+  fit(
+    network: tf.LayersModel,
+    p: ModelParams,
+    classCount: number,
+    data: KindTrainingData,
+    opts: { log?: (line: string) => void; signal?: AbortSignal; workers?: number },
+  ): Promise<{ standardizer: Standardizer; history: History; stopped: 'completed' | 'early' | 'interrupted' | 'callback'; bestEpoch: number | null }>;
+}
+
 /** One model kind: everything the one training and prediction path needs to know about it. */
 export interface ModelKindEntry {
   summary: string;
@@ -79,6 +111,16 @@ export interface ModelKindEntry {
   build(p: ModelParams, classCount: number): tf.LayersModel;
   /** The parameters that matter for this kind (sweep hashes and records), in a fixed key order. */
   relevantParams(p: ModelParams): Record<string, unknown>;
+  /** Its own training recipe, when the generic one is not the right one. */
+  trainer?: KindTrainer;
+}
+
+/** buildCnn's options for these parameters: the trained network and its data-parallel replicas are built alike. */
+export function cnnOptionsOf(p: ModelParams, classCount: number): CnnOptions {
+  return {
+    classCount, nMels: p.nMels, frames: p.frames, filters: p.cnnFilters, denseUnits: p.denseUnits,
+    padding: p.cnnPadding, dropout: p.dropout, learningRate: p.learningRate, seed: p.seed,
+  };
 }
 
 /** Frames between the starts of a CNN's prediction patches: half a patch (at least 1). */
@@ -119,7 +161,7 @@ export const MODEL_REGISTRY: Readonly<Record<NetworkKind, ModelKindEntry>> = {
     relevantParams: (p) => ({ ...common(p), ...training(p), hiddenUnits: p.hiddenUnits, nMfcc: p.nMfcc }),
   },
   cnn: {
-    summary: 'SB-CNN (Salamon & Bello 2017) on log-mel patches: trained on the first patch, predicting the mean over all',
+    summary: 'SB-CNN (Salamon & Bello 2017) on log-mel patches: trained on a fresh random crop of each clip per epoch on every core, early-stopped, predicting the mean over all patches',
     defaults: { epochs: CNN_DEFAULTS.epochs, batchSize: CNN_DEFAULTS.batchSize, learningRate: CNN_DEFAULTS.learningRate, dropout: CNN_DEFAULTS.dropout },
     features: (p) => ({ kind: 'logmel', sampleRate: p.sampleRate, nMfcc: p.nMfcc, nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames) }),
     // One input channel: every cell of a patch shares the mean/std.
@@ -130,13 +172,24 @@ export const MODEL_REGISTRY: Readonly<Record<NetworkKind, ModelKindEntry>> = {
       return splitPatches(row.data, row.shape).map((data) => ({ data, shape: patchShape }));
     },
     toNetworkInput: identity,
-    build: (p, classCount) =>
-      buildCnn({
-        classCount, nMels: p.nMels, frames: p.frames, filters: p.cnnFilters, denseUnits: p.denseUnits,
-        padding: p.cnnPadding, dropout: p.dropout, learningRate: p.learningRate, seed: p.seed,
-      }),
-    // patchHop: CNN runs evaluated on the mean over patches hash apart from earlier first-patch-only runs.
-    relevantParams: (p) => ({ ...common(p), ...training(p), nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames), cnnFilters: p.cnnFilters, denseUnits: p.denseUnits, cnnPadding: p.cnnPadding }),
+    build: (p, classCount) => buildCnn(cnnOptionsOf(p, classCount)),
+    // patchHop: CNN runs evaluated on the mean over patches hash apart from earlier first-patch-only runs;
+    // recipe: runs trained on random crops with early stopping hash apart from first-patch-only ones.
+    relevantParams: (p) => ({ ...common(p), ...training(p), nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames), cnnFilters: p.cnnFilters, denseUnits: p.denseUnits, cnnPadding: p.cnnPadding, recipe: 'crops', patience: CNN_DEFAULTS.patience }),
+    trainer: {
+      validationSplit: CNN_DEFAULTS.validationSplit,
+      fit: async (network, p, classCount, data, opts) => {
+        const rowsOf = (rows: ShapedRow[], labels: Int32Array) => ({ rows: rows.map((r) => r.data), shapes: rows.map((r) => r.shape), labels });
+        const r = await trainCnnOnClips(network, cnnOptionsOf(p, classCount), { ...rowsOf(data.rows, data.labels), variantOf: data.variantOf }, {
+          patchHop: data.patchHop,
+          validation: data.validation ? rowsOf(data.validation.rows, data.validation.labels) : undefined,
+          validationSplit: 0,
+          epochs: p.epochs, batchSize: p.batchSize, seed: p.seed, workers: opts.workers,
+          verbose: opts.log ? 1 : 0, log: opts.log, signal: opts.signal,
+        });
+        return { standardizer: { axis: 'channel', mean: r.scaler.mean, std: r.scaler.std }, history: r.history, stopped: r.stopped, bestEpoch: r.bestEpoch };
+      },
+    },
   },
   rnn: {
     summary: 'a GRU (or LSTM) over MFCC frames',
