@@ -7,6 +7,8 @@ import { register as registerEvaluate } from './evaluate';
 import { register as registerSweep } from './sweep';
 import { register as registerTrain } from './train';
 import { register as registerPredict } from './predict';
+import { register as registerExportWeb } from './export-web';
+import { register as registerServe } from './serve';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerSweep(program);
   registerTrain(program);
   registerPredict(program);
+  registerExportWeb(program);
+  registerServe(program);
   return program;
 }
 

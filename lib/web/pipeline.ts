@@ -1,0 +1,70 @@
+// The web page's per-clip pipeline — file bytes → librosa.load's samples → the model's feature row → its
+// input row — built only from lib's browser-safe modules, so the page computes what `soundlab predict` does.
+import { loadWavMono, prepare, type MonoAudio } from '../audio/from-bytes';
+import { sniffContainer } from '../audio/sniff';
+import type { AudioContainer, DecodedAudio } from '../audio/types';
+import type { FeatureKind } from '../features/extract-job';
+import { featureFromLogMel, melBandsFor } from '../features/from-logmel';
+import type { FeatureMatrix } from '../features/matrix';
+import { logMelSpectrogram } from '../features/mfcc';
+import { standardize, type Standardizer } from '../model/scaler';
+
+/** The feature parameters a site computes, all filled in (the saved model's, with lib's defaults). */
+export interface SiteFeatures {
+  kind: Exclude<FeatureKind, 'vector'>;
+  /** Hz: every clip is resampled to it, mono. */
+  sampleRate: number;
+  nMfcc: number;
+  nMels: number;
+  frames: number;
+  patchHop: number;
+}
+
+/** What the page knows about its model besides the network: written by export-web into model.js. */
+export interface SiteModelInfo {
+  classes: string[];
+  features: SiteFeatures;
+  /** Column standardisation of the training rows (absent for a model trained with --no-standardize). */
+  standardizer?: Standardizer;
+  /** Live microphone window in seconds (the model's clip length). */
+  windowSeconds: number;
+  /** Where the model came from, shown on the page. */
+  source: string;
+}
+
+/** Decodes a container lib's own parser does not read (the page passes WebAudio's decodeAudioData). */
+export type DecodeOther = (bytes: Uint8Array, name: string, container: AudioContainer) => Promise<DecodedAudio>;
+
+/**
+ * `loadAudio(name, { sampleRate })` on bytes in memory: WAV through lib's parser, mixed down and resampled
+ * by the same functions; other containers through `decodeOther`, then lib's mix-down and kaiser_fast
+ * resampler from the decoder's native rate.
+ * @throws AudioDecodeError naming `name` and the reason, with the same texts as the command line.
+ */
+export async function loadClipBytes(bytes: Uint8Array, name: string, sampleRate: number, decodeOther: DecodeOther): Promise<MonoAudio> {
+  const wav = loadWavMono(bytes, name, { sampleRate, mono: true });
+  if (wav) return wav;
+  return prepare(await decodeOther(bytes, name, sniffContainer(bytes)), name, { sampleRate, mono: true }) as MonoAudio;
+}
+
+/** The clip's log-mel spectrogram (melBandsFor(features) × frames, dB), as the featurizer computes it. */
+export function clipLogMel(samples: Float32Array, features: SiteFeatures): FeatureMatrix {
+  return logMelSpectrogram(samples, features.sampleRate, { nMels: melBandsFor(features) });
+}
+
+/** The clip's feature row and shape from its log-mel spectrogram (lib/features' featureFromLogMel). */
+export function clipFeature(logMel: FeatureMatrix, features: SiteFeatures): { data: Float32Array; shape: number[] } {
+  return featureFromLogMel(logMel, features);
+}
+
+/** Feature rows → the network's input rows: the saved standardisation, or the rows as they are. */
+export function modelInputRows(rows: readonly Float32Array[], info: Pick<SiteModelInfo, 'standardizer'>): Float32Array[] {
+  return info.standardizer ? standardize(rows, info.standardizer) : [...rows];
+}
+
+/** Index of the largest value (the first on ties), as lib/model's argMax. */
+export function topIndex(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
