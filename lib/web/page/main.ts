@@ -21,6 +21,8 @@ export interface ClipResult {
 /** One live classification of the microphone's last window. */
 export interface LiveResult {
   seconds: number;
+  /** Root mean square of the window classified (at the model's rate), to tell sound from silence. */
+  rms: number;
   label: string;
   probability: number;
   probabilities: number[];
@@ -267,7 +269,7 @@ async function startMicrophone(): Promise<void> {
     const feature = clipFeature(logMel, info.features);
     const probs = probabilities(network, modelInputRows([feature.data], info), inputShape)[0];
     const top = topIndex(probs);
-    const live: LiveResult = { seconds: (performance.now() - started) / 1000, label: info.classes[top], probability: probs[top], probabilities: Array.from(probs) };
+    const live: LiveResult = { seconds: (performance.now() - started) / 1000, rms: rootMeanSquare(latest), label: info.classes[top], probability: probs[top], probabilities: Array.from(probs) };
     state.live.push(live);
     const topEl = $('live-top');
     topEl.textContent = `${live.label} (${(100 * live.probability).toFixed(0)} %)`;
@@ -275,6 +277,12 @@ async function startMicrophone(): Promise<void> {
     drawSpectrogram($<HTMLCanvasElement>('spectrogram'), logMel);
     drawHistory($<HTMLCanvasElement>('history'), state.live.slice(-HISTORY_TICKS));
   }, 500);
+}
+
+function rootMeanSquare(x: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
+  return x.length ? Math.sqrt(sum / x.length) : 0;
 }
 
 /** A dB colour ramp from dark blue through teal to yellow (viridis' ends), for the spectrogram. */
