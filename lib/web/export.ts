@@ -33,14 +33,14 @@ function partOf(input: string): string {
 }
 
 /**
- * Bundles lib/web/page/main.ts (and everything it imports) into one minified browser script.
- * Returns its text and the size of each part. Throws esbuild's error when the page reaches a Node-only module.
+ * Bundles `entry` (default lib/web/page/main.ts) and everything it imports into one minified browser script.
+ * Returns its text and the size of each part. Throws esbuild's error when lib code on the way imports a Node-only module.
  */
-export async function bundlePage(): Promise<{ code: Uint8Array; parts: { part: string; bytes: number }[] }> {
+export async function bundlePage(entry: string = join(PAGE_DIR, 'main.ts')): Promise<{ code: Uint8Array; parts: { part: string; bytes: number }[] }> {
   // Required at run time: esbuild is only needed by this command, not by the rest of lib.
   const esbuild = require('esbuild') as typeof import('esbuild');
   const result = await esbuild.build({
-    entryPoints: [join(PAGE_DIR, 'main.ts')],
+    entryPoints: [entry],
     bundle: true,
     format: 'iife', // a classic <script>: module scripts are refused from file:// pages
     platform: 'browser',
