@@ -10,3 +10,4 @@ export * from './model/cnn';
 export * from './model/rnn';
 export * from './augment';
 export * from './experiments';
+export * from './web';
