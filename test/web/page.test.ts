@@ -1,6 +1,6 @@
 // The exported page in headless Chromium: same features and classes as the command line for data.sample's
 // Test/ clips, nothing requested beyond localhost, the microphone classified live from Chromium's fake device.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -126,6 +126,31 @@ describeBrowser('the exported web page (headless Chromium)', () => {
       const few = TEST_CLIPS.slice(0, 5);
       const state = await classifyInPage(page, few);
       expect(state.clips.map((c) => c.label)).toEqual(few.map((f) => site.truth.predictions.get(basename(f))!.label));
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it('classifies files dropped on the drop zone', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.context.newPage();
+      await openSite(page, server.url);
+      const two = TEST_CLIPS.slice(0, 2);
+      const files = two.map((f) => ({ name: basename(f), base64: readFileSync(f).toString('base64') }));
+      // A real DataTransfer holding File objects, dispatched as the browser dispatches a drop.
+      const transfer = await page.evaluateHandle((list) => {
+        const dt = new DataTransfer();
+        for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: 'audio/wav' }));
+        return dt;
+      }, files);
+      await page.dispatchEvent('#drop', 'dragover', { dataTransfer: transfer });
+      expect(await page.locator('#drop.over').count()).toBe(1);
+      await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
+      await page.waitForFunction(() => window.soundlab.clips.length === 2, undefined, { timeout: 60_000 });
+      const state = await pageState(page);
+      expect(state.clips.map((c) => c.label)).toEqual(two.map((f) => site.truth.predictions.get(basename(f))!.label));
+      expect(await page.locator('#clips tbody tr svg.bars').count()).toBe(2);
     } finally {
       await browser.close();
     }

@@ -1,0 +1,40 @@
+// Notebook 11 as committed: a plain .ipynb on the soundlab kernel like the others, no outputs, stable ids,
+// the parameters cell first, and the export it exists for.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KERNEL_NAME, PROJECT_ROOT } from '../../lib/notebook';
+
+interface Notebook {
+  cells: { cell_type: string; id: string; source: string[]; outputs?: unknown[]; execution_count?: number | null }[];
+  metadata: unknown;
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+const read = (name: string) => JSON.parse(readFileSync(join(PROJECT_ROOT, 'notebooks', name), 'utf8')) as Notebook;
+
+describe('notebooks/11-deploy.ipynb', () => {
+  const nb = read('11-deploy.ipynb');
+
+  it("has notebook 6's kernelspec and format, ids 11-0, 11-1, … and no outputs", () => {
+    const six = read('06-train.ipynb');
+    expect(nb.metadata).toEqual(six.metadata);
+    expect((nb.metadata as { kernelspec: { name: string } }).kernelspec.name).toBe(KERNEL_NAME);
+    expect([nb.nbformat, nb.nbformat_minor]).toEqual([six.nbformat, six.nbformat_minor]);
+    expect(nb.cells.map((c) => c.id)).toEqual(nb.cells.map((_, i) => `11-${i}`));
+    for (const c of nb.cells.filter((c) => c.cell_type === 'code')) {
+      expect(c.outputs).toEqual([]);
+      expect(c.execution_count).toBeNull();
+    }
+  });
+
+  it('opens with a markdown cell, then imports and parameters from ./lib; exports with exportWebSite and links the page', () => {
+    expect(nb.cells[0].cell_type).toBe('markdown');
+    const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join(''));
+    expect(code[0]).toMatch(/from '\.\/lib'/);
+    expect(code[0]).toMatch(/const p = params\(\{ data: 'data\.sample'/);
+    expect(code.join('\n')).toMatch(/exportWebSite\(modelDir, reportPath\(p\.site\)\)/);
+    expect(code.join('\n')).toMatch(/href="\$\{p\.site\}\/index\.html"/);
+  });
+});
