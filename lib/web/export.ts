@@ -1,6 +1,6 @@
 // `soundlab export-web`: a static folder that classifies audio in the browser with a saved model —
 // index.html, one JavaScript bundle (lib's decoding, resampling and features + TensorFlow.js), the model.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readModelForWeb } from './model-dir';
 
@@ -53,6 +53,25 @@ export async function bundlePage(entry: string = join(PAGE_DIR, 'main.ts')): Pro
     loader: { '.wasm': 'binary' },
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [
+      {
+        // A lib module with a sibling `<name>.browser.ts` is replaced by it in the bundle, as a package's
+        // "browser" field does: the seam where a module that reads a file in Node (a WebAssembly kernel's
+        // bytes) gets them inlined instead (`import bytes from './kernel.wasm'`, loader 'binary').
+        name: 'browser-twins',
+        setup(build) {
+          build.onResolve({ filter: /^\.\.?\// }, (args) => {
+            if (args.importer.includes('node_modules') || args.importer.endsWith('.browser.ts')) return undefined;
+            const twin = `${resolve(args.resolveDir, args.path).replace(/\.ts$/, '')}.browser.ts`;
+            return existsSync(twin) ? { path: twin } : undefined;
+          });
+          // `import text from 'file?text'`: a file's contents as a string (e.g. an emscripten glue file to parse).
+          build.onResolve({ filter: /\?text$/ }, (args) => ({
+            path: require.resolve(args.path.slice(0, -'?text'.length), { paths: [args.resolveDir] }),
+            namespace: 'soundlab-text',
+          }));
+          build.onLoad({ filter: /.*/, namespace: 'soundlab-text' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+        },
+      },
       {
         name: 'no-node-builtins',
         setup(build) {

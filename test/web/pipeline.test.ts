@@ -105,6 +105,22 @@ describe('the bundle', () => {
     await expect(bundlePage(entry)).rejects.toThrow(/Node-only module 'node:fs'/);
   });
 
+  it('replaces a lib module by its .browser.ts twin and inlines .wasm bytes and ?text files', async () => {
+    writeFileSync(join(tmp, 'bytes.ts'), "import { readFileSync } from 'node:fs';\nexport const kernelBytes = () => readFileSync('k.wasm');\n");
+    writeFileSync(join(tmp, 'bytes.browser.ts'), "import k from './k.wasm';\nimport glue from './glue.js?text';\nexport const kernelBytes = () => k;\nexport const glueText = glue;\n");
+    writeFileSync(join(tmp, 'k.wasm'), Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0));
+    writeFileSync(join(tmp, 'glue.js'), 'var Module = "glue marker";');
+    const entry = join(tmp, 'twin-entry.ts');
+    writeFileSync(entry, "import { glueText, kernelBytes } from './bytes';\n(globalThis as any).out = Array.from(kernelBytes());\n(globalThis as any).glue = glueText;\n");
+    const { code } = await bundlePage(entry);
+    const text = Buffer.from(code).toString('utf8');
+    expect(text).not.toContain('readFileSync');
+    const sandbox: { out?: number[]; glue?: string } = {};
+    new Function('globalThis', text)(sandbox);
+    expect(sandbox.out).toEqual([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+    expect(sandbox.glue).toBe('var Module = "glue marker";');
+  });
+
   it("bundles the page's own entry without any", async () => {
     const { code, parts } = await bundlePage();
     expect(code.byteLength).toBeGreaterThan(100_000);
