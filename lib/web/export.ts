@@ -51,7 +51,8 @@ export async function bundlePage(entry: string = join(PAGE_DIR, 'main.ts')): Pro
     logLevel: 'silent',
     legalComments: 'none',
     loader: { '.wasm': 'binary' },
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // lib reads process.env for opt-outs (SOUNDLAB_FFT=js, …): in the page there is no environment.
+    define: { 'process.env': '{}' },
     plugins: [
       {
         // A lib module with a sibling `<name>.browser.ts` is replaced by it in the bundle, as a package's
@@ -64,12 +65,23 @@ export async function bundlePage(entry: string = join(PAGE_DIR, 'main.ts')): Pro
             const twin = `${resolve(args.resolveDir, args.path).replace(/\.ts$/, '')}.browser.ts`;
             return existsSync(twin) ? { path: twin } : undefined;
           });
-          // `import text from 'file?text'`: a file's contents as a string (e.g. an emscripten glue file to parse).
-          build.onResolve({ filter: /\?text$/ }, (args) => ({
-            path: require.resolve(args.path.slice(0, -'?text'.length), { paths: [args.resolveDir] }),
-            namespace: 'soundlab-text',
-          }));
+          // `import text from 'module?text'`: a file's contents as a string (e.g. an emscripten glue file to parse);
+          // `import bytes from 'module?wasm'`: the .wasm file beside it with the same name (emscripten's layout).
+          // Resolved as Node resolves them, so a package's "exports" map applies.
+          build.onResolve({ filter: /\?(text|wasm)$/ }, (args) => {
+            const [specifier, kind] = args.path.split('?');
+            const file = require.resolve(specifier, { paths: [args.resolveDir] });
+            return { path: kind === 'wasm' ? file.replace(/\.[cm]?js$/, '.wasm') : file, namespace: `soundlab-${kind}` };
+          });
           build.onLoad({ filter: /.*/, namespace: 'soundlab-text' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+          build.onLoad({ filter: /.*/, namespace: 'soundlab-wasm' }, (args) => ({ contents: readFileSync(args.path), loader: 'binary' }));
+        },
+      },
+      {
+        // lib/model imports '@tensorflow/tfjs' (everything); the page needs core + layers on the cpu backend only.
+        name: 'tfjs-core-layers',
+        setup(build) {
+          build.onResolve({ filter: /^@tensorflow\/tfjs$/ }, () => ({ path: join(PAGE_DIR, 'tf.ts') }));
         },
       },
       {

@@ -3,29 +3,25 @@
 import { loadWavMono, prepare, type MonoAudio } from '../audio/from-bytes';
 import { sniffContainer } from '../audio/sniff';
 import type { AudioContainer, DecodedAudio } from '../audio/types';
-import type { FeatureKind } from '../features/extract-job';
 import { featureFromLogMel, melBandsFor } from '../features/from-logmel';
 import type { FeatureMatrix } from '../features/matrix';
 import { logMelSpectrogram } from '../features/mfcc';
-import { standardize, type Standardizer } from '../model/scaler';
+import { networkInputs, type FeatureSpec, type ModelParams } from '../model/registry';
+import type { Standardizer } from '../model/scaler';
 
-/** The feature parameters a site computes, all filled in (the saved model's, with lib's defaults). */
-export interface SiteFeatures {
-  kind: Exclude<FeatureKind, 'vector'>;
-  /** Hz: every clip is resampled to it, mono. */
-  sampleRate: number;
-  nMfcc: number;
-  nMels: number;
-  frames: number;
-  patchHop: number;
-}
+/** The feature parameters a site computes: the saved model's (lib/model's FeatureSpec). */
+export type SiteFeatures = FeatureSpec;
 
 /** What the page knows about its model besides the network: written by export-web into model.js. */
 export interface SiteModelInfo {
   classes: string[];
+  /** The model kind and its training parameters (they decide how a feature row becomes network inputs). */
+  params: ModelParams;
   features: SiteFeatures;
-  /** Column standardisation of the training rows (absent for a model trained with --no-standardize). */
-  standardizer?: Standardizer;
+  /** Shape of one network input row ([nMfcc], [nMels, frames, 1], [frames, nMfcc]). */
+  inputShape: number[];
+  /** Input standardisation fitted on the training rows (null: raw features). */
+  standardizer: Standardizer | null;
   /** Live microphone window in seconds (the model's clip length). */
   windowSeconds: number;
   /** Where the model came from, shown on the page. */
@@ -57,9 +53,19 @@ export function clipFeature(logMel: FeatureMatrix, features: SiteFeatures): { da
   return featureFromLogMel(logMel, features);
 }
 
-/** Feature rows → the network's input rows: the saved standardisation, or the rows as they are. */
-export function modelInputRows(rows: readonly Float32Array[], info: Pick<SiteModelInfo, 'standardizer'>): Float32Array[] {
-  return info.standardizer ? standardize(rows, info.standardizer) : [...rows];
+/**
+ * A clip's feature row → the network's input rows, as `soundlab predict` makes them (lib/model's
+ * networkInputs): scaled with the saved standardizer and shaped per model kind; a CNN's clip gives one row per patch.
+ */
+export function modelInputRows(feature: { data: Float32Array; shape: number[] }, info: Pick<SiteModelInfo, 'params' | 'standardizer'>): Float32Array[] {
+  return networkInputs(info.params, info.standardizer, [feature], 'all').rows;
+}
+
+/** A clip's class probabilities from its input rows' (a CNN's patches): their mean in float64, as lib/model's predictClipProbabilities. */
+export function clipProbabilities(rows: readonly Float32Array[]): Float32Array {
+  const sum = new Float64Array(rows[0].length);
+  for (const r of rows) for (let j = 0; j < sum.length; j++) sum[j] += r[j];
+  return Float32Array.from(sum, (v) => v / rows.length);
 }
 
 /** Index of the largest value (the first on ties), as lib/model's argMax. */

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioDecodeError, decodeAudioAsync, loadAudio, loadAudioSync } from '../../lib/audio';
 import { extractFeatures } from '../../lib/features/extract';
-import { standardize } from '../../lib/model/scaler';
+import { resolveModelParams } from '../../lib/model/registry';
+import type { Standardizer } from '../../lib/model/scaler';
 import { bundlePage } from '../../lib/web/export';
 import { nativeRateHint } from '../../lib/web/page/webaudio';
-import { clipFeature, clipLogMel, loadClipBytes, modelInputRows, type SiteFeatures } from '../../lib/web/pipeline';
+import { clipFeature, clipLogMel, clipProbabilities, loadClipBytes, modelInputRows, type SiteFeatures } from '../../lib/web/pipeline';
 import { MIME_TYPES, resolveRequestPath, serveSite, type SiteServer } from '../../lib/web/serve';
 import { sniffContainer } from '../../lib/audio';
 import { ROOT, TEST_CLIPS } from './site';
@@ -65,11 +66,21 @@ describe("the page's pipeline on bytes (lib/web/pipeline.ts)", () => {
     }
   });
 
-  it("scales rows with the model's standardizer, or leaves them", () => {
-    const rows = [Float32Array.of(1, 2), Float32Array.of(3, 5)];
-    const s = { mean: [2, 3], std: [1, 2] };
-    expect(modelInputRows(rows, { standardizer: s })).toEqual(standardize(rows, s));
-    expect(modelInputRows(rows, {})).toEqual(rows);
+  it("makes the network's inputs as soundlab predict does: one scaled row for the MLP, one per patch for a CNN", () => {
+    const mlp = resolveModelParams({ model: 'mlp', nMfcc: 2 });
+    const columns: Standardizer = { axis: 'column', mean: [2, 3], std: [1, 2] };
+    const vector = { data: Float32Array.of(1, 2), shape: [2] };
+    expect(modelInputRows(vector, { params: mlp, standardizer: columns })).toEqual([Float32Array.of(-1, -0.5)]);
+    expect(modelInputRows(vector, { params: mlp, standardizer: null })).toEqual([Float32Array.of(1, 2)]);
+    const cnn = resolveModelParams({ model: 'cnn', nMels: 2, frames: 2 });
+    const channel: Standardizer = { axis: 'channel', mean: [1], std: [2] };
+    const twoPatches = { data: Float32Array.from({ length: 8 }, (_, k) => k), shape: [2, 2, 2] };
+    expect(modelInputRows(twoPatches, { params: cnn, standardizer: channel })).toEqual([Float32Array.of(-0.5, 0, 0.5, 1), Float32Array.of(1.5, 2, 2.5, 3)]);
+  });
+
+  it("averages a clip's patch probabilities", () => {
+    expect(clipProbabilities([Float32Array.of(0.2, 0.8), Float32Array.of(0.6, 0.4)])).toEqual(Float32Array.of(0.4, 0.6));
+    expect(clipProbabilities([Float32Array.of(0.3, 0.7)])).toEqual(Float32Array.of(0.3, 0.7));
   });
 });
 

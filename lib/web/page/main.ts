@@ -3,7 +3,7 @@
 import { AudioDecodeError } from '../../audio/errors';
 import { resample } from '../../audio/resample';
 import type { FeatureMatrix } from '../../features/matrix';
-import { clipFeature, clipLogMel, loadClipBytes, modelInputRows, topIndex, type SiteModelInfo } from '../pipeline';
+import { clipFeature, clipLogMel, clipProbabilities, loadClipBytes, modelInputRows, topIndex, type SiteModelInfo } from '../pipeline';
 import { backendName, loadNetwork, probabilities, type ExportedModel } from './network';
 import { decodeWithWebAudio } from './webaudio';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -58,7 +58,6 @@ const colour = (i: number) => COLOURS[i % COLOURS.length];
 
 let info: SiteModelInfo;
 let network: LayersModel;
-let inputShape: number[];
 
 function message(text: string, kind: 'error' | 'info' = 'error'): void {
   const p = document.createElement('p');
@@ -128,7 +127,7 @@ async function classifyFile(file: File): Promise<ClipResult> {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const audio = await loadClipBytes(bytes, file.name, info.features.sampleRate, decodeWithWebAudio);
     const feature = clipFeature(clipLogMel(audio.samples, info.features), info.features);
-    const probs = probabilities(network, modelInputRows([feature.data], info), inputShape)[0];
+    const probs = clipProbabilities(probabilities(network, modelInputRows(feature, info), info.inputShape));
     const top = topIndex(probs);
     return { name: file.name, label: info.classes[top], probability: probs[top], probabilities: Array.from(probs), features: Array.from(feature.data) };
   } catch (err: unknown) {
@@ -267,7 +266,7 @@ async function startMicrophone(): Promise<void> {
     const latest = resample(ring.last(), context.sampleRate, info.features.sampleRate);
     const logMel = clipLogMel(latest, info.features);
     const feature = clipFeature(logMel, info.features);
-    const probs = probabilities(network, modelInputRows([feature.data], info), inputShape)[0];
+    const probs = clipProbabilities(probabilities(network, modelInputRows(feature, info), info.inputShape));
     const top = topIndex(probs);
     const live: LiveResult = { seconds: (performance.now() - started) / 1000, rms: rootMeanSquare(latest), label: info.classes[top], probability: probs[top], probabilities: Array.from(probs) };
     state.live.push(live);
@@ -370,7 +369,6 @@ async function start(): Promise<void> {
   if (!exported) throw new Error('model.js did not load (it must sit next to index.html)');
   info = exported.info;
   network = await loadNetwork(exported);
-  inputShape = (network.inputs[0].shape as (number | null)[]).slice(1) as number[];
   state.backend = backendName();
   $('model').textContent =
     `Model “${info.source}”: ${info.classes.length} classes, ${info.features.kind} features at ${info.features.sampleRate} Hz` +
