@@ -209,3 +209,35 @@ describeBrowser('the exported web page (headless Chromium)', () => {
     }
   }, 180_000);
 });
+
+describeBrowser('the exported page with the CNN and the GRU (headless Chromium)', () => {
+  // Small, quick networks: what matters is that the page makes their inputs (log-mel patches averaged per
+  // clip, scaled per channel; MFCC sequences scaled per coefficient) exactly as `soundlab predict` does.
+  const kinds: [string, string[]][] = [
+    ['cnn', ['--model', 'cnn', '--frames', '32', '--epochs', '2']],
+    ['rnn', ['--model', 'rnn', '--frames', '32', '--epochs', '3']],
+  ];
+  for (const [kind, args] of kinds) {
+    it(`${kind}: the 40 Test/ clips get soundlab predict's classes and probabilities`, async () => {
+      const trained = await trainAndExport(args);
+      const server = await serveSite(trained.siteDir, { port: 0 });
+      const browser = await launchChromium();
+      try {
+        const page = await browser.context.newPage();
+        await openSite(page, server.url);
+        const state = await classifyInPage(page, TEST_CLIPS);
+        for (const clip of state.clips) {
+          const cli = trained.truth.predictions.get(clip.name)!;
+          expect(clip.error, clip.name).toBeUndefined();
+          expect(clip.label, clip.name).toBe(cli.label);
+          expect(clip.probability!, clip.name).toBeCloseTo(cli.probability, 3);
+        }
+        expect(state.clips).toHaveLength(40);
+      } finally {
+        await browser.close();
+        await server.close();
+        rmSync(trained.tmp, { recursive: true, force: true });
+      }
+    }, 600_000);
+  }
+});

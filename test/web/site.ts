@@ -41,13 +41,14 @@ export interface TrainedSite {
 }
 
 /**
- * Trains the tutorial's MLP on data.sample/ (20 epochs, seed 0) with `soundlab train`, computes Test/'s
- * features with `soundlab features` and its classes with `soundlab predict`, and exports the site.
+ * Trains a model on data.sample/ with `soundlab train` (default the tutorial's MLP, 20 epochs, seed 0;
+ * `trainArgs` for another), computes Test/'s features with `soundlab features` and its classes with
+ * `soundlab predict`, and exports the site.
  */
-export async function trainAndExport(): Promise<TrainedSite> {
+export async function trainAndExport(trainArgs: string[] = ['--epochs', '20']): Promise<TrainedSite> {
   const tmp = mkdtempSync(join(tmpdir(), 'soundlab-web-'));
   const modelDir = join(tmp, 'model');
-  soundlab(['train', '--data', join(ROOT, 'data.sample'), '--out', modelDir, '--epochs', '20', '--seed', '0'], tmp); // features cached in tmp/.soundlab-cache (the working directory)
+  soundlab(['train', '--data', join(ROOT, 'data.sample'), '--out', modelDir, '--seed', '0', ...trainArgs], tmp); // features cached in tmp/.soundlab-cache (the working directory)
   soundlab(['features', '--out', join(tmp, 'features.json'), '--no-progress', ...TEST_CLIPS], tmp);
   const csv = soundlab(['predict', '--model', modelDir, ...TEST_CLIPS], tmp);
   const predictions = new Map<string, { label: string; probability: number }>();
