@@ -1,12 +1,25 @@
 // `soundlab export-web`: a static folder that classifies audio in the browser with a saved model —
 // index.html, one JavaScript bundle (lib's decoding, resampling and features + TensorFlow.js), the model.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readModelForWeb } from './model-dir';
+import { WASM_BACKEND_FILES, type SiteBackend } from './backends';
 
 /** The page's sources: the bundle's entry point and the HTML template. */
 export const PAGE_DIR = join(__dirname, 'page');
 export const BUNDLE_FILE = 'soundlab.js';
+
+/** Where tfjs-backend-wasm keeps its .wasm files. */
+const WASM_BACKEND_DIST = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+
+/**
+ * The backend a model's page runs on unless told otherwise (measured, README): wasm for the CNN (a patch
+ * takes ~15 ms there against ~0.5 s on cpu), cpu for the MLP and the GRU (a millisecond or two either way,
+ * and cpu also works from file://).
+ */
+export function defaultBackend(kind: string): SiteBackend {
+  return kind === 'cnn' ? 'wasm' : 'cpu';
+}
 
 /** Node's built-in modules: the page must import none (esbuild fails the build when one is reached). */
 const NODE_ONLY = /^(node:|fs$|path$|os$|crypto$|child_process$|worker_threads$|url$)/;
@@ -19,6 +32,9 @@ export interface WebExport {
   htmlBytes: number;
   modelJsBytes: number;
   modelFilesBytes: number;
+  /** The TensorFlow.js backend the page runs on, and the bytes of its .wasm files copied beside it (0 for cpu). */
+  backend: SiteBackend;
+  wasmBytes: number;
   /** The bundle's largest inputs by package / lib folder, bytes of minified output. */
   bundleParts: { part: string; bytes: number }[];
   files: string[];
@@ -110,10 +126,12 @@ export async function bundlePage(entry: string = join(PAGE_DIR, 'main.ts')): Pro
 /**
  * Writes the site for the model in `modelDir` into `outDir` (created; files of an earlier export are replaced):
  * index.html, soundlab.js, model.js (`window.SOUNDLAB_MODEL`: classes, feature parameters, standardiser,
- * topology and weights — a script, so the page also works opened from file://) and model/ (the model's files as saved).
+ * topology and weights — a script, so the page also works opened from file://), model/ (the model's files as
+ * saved) and, for the wasm backend (`opts.backend`, default defaultBackend(kind)), tfjs-backend-wasm's .wasm files.
  */
-export async function exportWebSite(modelDir: string, outDir: string, opts: { windowSeconds?: number } = {}): Promise<WebExport> {
+export async function exportWebSite(modelDir: string, outDir: string, opts: { windowSeconds?: number; backend?: SiteBackend } = {}): Promise<WebExport> {
   const model = await readModelForWeb(modelDir, opts);
+  const backend = opts.backend ?? defaultBackend(model.info.params.model);
   const { code, parts } = await bundlePage();
   const out = resolve(outDir);
   mkdirSync(out, { recursive: true });
@@ -127,9 +145,17 @@ export async function exportWebSite(modelDir: string, outDir: string, opts: { wi
     modelTopology: model.modelTopology,
     weightSpecs: model.weightSpecs,
     weightsBase64: Buffer.from(model.weights).toString('base64'),
+    backend,
   };
   const modelJs = `// Written by soundlab export-web: the model the page classifies with.\nwindow.SOUNDLAB_MODEL = ${JSON.stringify(exported)};\n`;
   writeFileSync(join(out, 'model.js'), modelJs);
+  let wasmBytes = 0;
+  for (const f of WASM_BACKEND_FILES) {
+    rmSync(join(out, f), { force: true });
+    if (backend !== 'wasm') continue;
+    copyFileSync(join(WASM_BACKEND_DIST, f), join(out, f));
+    wasmBytes += statSync(join(out, f)).size;
+  }
   let modelFilesBytes = 0;
   for (const f of model.files) {
     copyFileSync(f.path, join(out, 'model', f.name));
@@ -141,7 +167,9 @@ export async function exportWebSite(modelDir: string, outDir: string, opts: { wi
     htmlBytes: html.byteLength,
     modelJsBytes: Buffer.byteLength(modelJs),
     modelFilesBytes,
+    backend,
+    wasmBytes,
     bundleParts: parts,
-    files: ['index.html', BUNDLE_FILE, 'model.js', ...model.files.map((f) => `model/${f.name}`)],
+    files: ['index.html', BUNDLE_FILE, 'model.js', ...model.files.map((f) => `model/${f.name}`), ...(backend === 'wasm' ? WASM_BACKEND_FILES : [])],
   };
 }

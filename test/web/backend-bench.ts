@@ -1,6 +1,7 @@
 // How fast the exported MLP runs on TensorFlow.js's cpu and wasm backends in headless Chromium, and what
 // wasm adds to the bundle: the measurement behind export-web's choice of the cpu backend (README, "The
-// model in a web page"). Not a test (timings are never asserted): `npx tsx test/web/backend-bench.ts`.
+// model in a web page"). Not a test (timings are never asserted): `npx tsx test/web/backend-bench.ts [soundlab train
+// options]`, e.g. `-- --model cnn --epochs 1` for the SB-CNN (default: the tutorial's MLP, 20 epochs).
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundlePage } from '../../lib/web/export';
@@ -10,7 +11,8 @@ import { launchChromium, trainAndExport } from './site';
 const WASM_DIST = join(__dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist');
 
 async function main(): Promise<void> {
-  const site = await trainAndExport();
+  const trainArgs = process.argv.slice(2).filter((a) => a !== '--');
+  const site = await trainAndExport(trainArgs.length ? trainArgs : undefined);
   const dir = join(site.tmp, 'bench');
   mkdirSync(dir);
   const { code, parts } = await bundlePage(join(__dirname, 'backend-bench-page.ts'));

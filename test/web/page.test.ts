@@ -226,6 +226,8 @@ describeBrowser('the exported page with the CNN and the GRU (headless Chromium)'
         const page = await browser.context.newPage();
         await openSite(page, server.url);
         const state = await classifyInPage(page, TEST_CLIPS);
+        // The CNN runs on the wasm backend (its .wasm files served beside the page), the GRU on cpu.
+        expect(state.backend).toBe(kind === 'cnn' ? 'wasm' : 'cpu');
         for (const clip of state.clips) {
           const cli = trained.truth.predictions.get(clip.name)!;
           expect(clip.error, clip.name).toBeUndefined();
@@ -233,6 +235,15 @@ describeBrowser('the exported page with the CNN and the GRU (headless Chromium)'
           expect(clip.probability!, clip.name).toBeCloseTo(cli.probability, 3);
         }
         expect(state.clips).toHaveLength(40);
+        if (kind === 'cnn') {
+          // From file:// the wasm backend cannot be fetched: the page says so and classifies on cpu, with the same classes.
+          const local = await browser.context.newPage();
+          await openSite(local, pathToFileURL(join(trained.siteDir, 'index.html')).href);
+          const few = await classifyInPage(local, TEST_CLIPS.slice(0, 3));
+          expect(few.backend).toBe('cpu');
+          expect(await local.locator('#messages').textContent()).toContain('cannot load from a file:// page');
+          expect(few.clips.map((c) => c.label)).toEqual(state.clips.slice(0, 3).map((c) => c.label));
+        }
       } finally {
         await browser.close();
         await server.close();

@@ -368,7 +368,9 @@ async function start(): Promise<void> {
   const exported = window.SOUNDLAB_MODEL;
   if (!exported) throw new Error('model.js did not load (it must sit next to index.html)');
   info = exported.info;
-  network = await loadNetwork(exported);
+  const loaded = await loadNetwork(exported);
+  network = loaded.model;
+  if (loaded.fallback) message(`Note: ${loaded.fallback}.`, 'info');
   state.backend = backendName();
   $('model').textContent =
     `Model “${info.source}”: ${info.classes.length} classes, ${info.features.kind} features at ${info.features.sampleRate} Hz` +
