@@ -6,8 +6,7 @@
 // stay synchronous. The source is WebAssembly text, assembled by `npm run build-kernels` into
 // kernels/resample.wasm (committed). Where WebAssembly SIMD is missing, the resampler runs its JS twin
 // (same numbers up to float32 rounding).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resampleKernelBytes } from './kernel-bytes';
 
 /** The one exported function: `run(kPtr, xPtr, taps8, xStride, count, outPtr, outStride)`, see kernels/resample.wat. */
 type RunFn = (kPtr: number, xPtr: number, taps8: number, xStrideBytes: number, count: number, outPtr: number, outStrideBytes: number) => void;
@@ -18,20 +17,12 @@ export interface SimdKernel {
   memory: WebAssembly.Memory;
 }
 
-/**
- * The bytes of kernels/resample.wasm. The one place the file is read: a browser bundle replaces this
- * function (e.g. with bytes inlined by the bundler).
- */
-function loadResampleKernelBytes(): Uint8Array {
-  return readFileSync(join(__dirname, 'kernels', 'resample.wasm'));
-}
-
 let kernel: SimdKernel | null | undefined;
 
 /** The SIMD kernel, compiled on first use; null when this runtime cannot run it. */
 export function simdKernel(): SimdKernel | null {
   if (kernel === undefined) {
-    const bytes = loadResampleKernelBytes();
+    const bytes = resampleKernelBytes();
     // validate() is false where the runtime lacks SIMD: then the resampler's JS loops run.
     if (typeof WebAssembly !== 'object' || !WebAssembly.validate(bytes)) {
       kernel = null;

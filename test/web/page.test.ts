@@ -66,6 +66,8 @@ describeBrowser('the exported web page (headless Chromium)', () => {
       page.on('request', (r) => requests.push(r.url()));
       await openSite(page, server.url);
       const state = await classifyInPage(page, [...TEST_CLIPS, CORRUPT]);
+      // The resampler's WebAssembly SIMD kernel (kernels/resample.wasm, inlined in the bundle) runs in the page too.
+      expect(state.resampler).toBe('simd');
 
       expect(state.clips).toHaveLength(41);
       let worst = 0;

@@ -2,6 +2,7 @@
 // using lib's own decoding, resampling and features (lib/web/pipeline.ts) — no network, no CDN.
 import { AudioDecodeError } from '../../audio/errors';
 import { resample } from '../../audio/resample';
+import { simdKernel } from '../../audio/simd';
 import type { FeatureMatrix } from '../../features/matrix';
 import { clipFeature, clipLogMel, clipProbabilities, loadClipBytes, modelInputRows, topIndex, type SiteModelInfo } from '../pipeline';
 import { backendName, loadNetwork, probabilities, type ExportedModel } from './network';
@@ -33,6 +34,8 @@ export interface PageState {
   ready: boolean;
   error?: string;
   backend?: string;
+  /** Whether lib's resampler runs its WebAssembly SIMD kernel here ('simd') or its JS twin ('js'). */
+  resampler?: 'simd' | 'js';
   clips: ClipResult[];
   /** Files picked or dropped and not yet classified. */
   pending: number;
@@ -372,9 +375,10 @@ async function start(): Promise<void> {
   network = loaded.model;
   if (loaded.fallback) message(`Note: ${loaded.fallback}.`, 'info');
   state.backend = backendName();
+  state.resampler = simdKernel() ? 'simd' : 'js';
   $('model').textContent =
     `Model “${info.source}”: ${info.classes.length} classes, ${info.features.kind} features at ${info.features.sampleRate} Hz` +
-    `${info.features.kind === 'logmel' ? '' : ` (${info.features.nMfcc} MFCCs)`}, TensorFlow.js ${state.backend} backend.`;
+    `${info.features.kind === 'logmel' ? '' : ` (${info.features.nMfcc} MFCCs)`}, TensorFlow.js ${state.backend} backend, resampler ${state.resampler === 'simd' ? 'on WebAssembly SIMD' : 'in JavaScript'}.`;
   legend();
   const input = $<HTMLInputElement>('files');
   input.addEventListener('change', () => {
