@@ -5,12 +5,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../lib/notebook/browser';
 import { exportWebSite, type WebExport } from '../../lib/web/export';
 
 export const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/soundlab');
-export const CHROMIUM = process.env.SOUNDLAB_CHROMIUM ?? '/usr/bin/chromium';
-export const HAVE_CHROMIUM = existsSync(CHROMIUM);
+export const HAVE_CHROMIUM = existsSync(CHROMIUM_PATH);
 
 /** Runs `soundlab ARGS` in a child process; throws with its stderr when it fails. */
 export function soundlab(args: string[], cwd: string): string {
@@ -62,22 +62,11 @@ export async function trainAndExport(trainArgs: string[] = ['--epochs', '20']): 
   return { tmp, modelDir, siteDir, exported, truth: { features, predictions } };
 }
 
-/** The flags the tests run Chromium with: headless, offline, no first-run or sync traffic. */
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
-
-/** Chromium with a new temporary profile (removed by `close`); `extraFlags` e.g. the fake microphone. */
+/** Chromium (lib/notebook's path and flags: headless, offline) with a new temporary profile (removed by `close`); `extraFlags` e.g. the fake microphone. */
 export async function launchChromium(extraFlags: string[] = []): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'soundlab-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM_PATH,
     args: [...CHROMIUM_FLAGS, ...extraFlags],
     viewport: { width: 1280, height: 900 },
   });
