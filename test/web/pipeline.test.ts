@@ -14,6 +14,8 @@ import { nativeRateHint } from '../../lib/web/page/webaudio';
 import { clipFeature, clipLogMel, clipProbabilities, loadClipBytes, modelInputRows, type SiteFeatures } from '../../lib/web/pipeline';
 import { MIME_TYPES, resolveRequestPath, serveSite, type SiteServer } from '../../lib/web/serve';
 import { sniffContainer } from '../../lib/audio';
+import { exportSummary } from '../../lib/cli/export-web';
+import { runServe } from '../../lib/cli/serve';
 import { ROOT, TEST_CLIPS } from './site';
 
 const TONE = (ext: string) => join(ROOT, 'test/audio/data', `tone.${ext}`);
@@ -176,5 +178,30 @@ describe('serveSite', () => {
     expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(403);
     expect(resolveRequestPath('/site', '/a/../b.js')).toBe('/site/b.js');
     expect(resolveRequestPath('/site', '/..%2fx')).toBeNull();
+  });
+});
+
+describe('the commands', () => {
+  it('serve refuses a folder without index.html, naming the command that writes one', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'soundlab-empty-'));
+    try {
+      await expect(runServe(empty, { port: 0, host: '127.0.0.1' })).rejects.toThrow(/no index\.html \(write a site with `soundlab export-web --model DIR --out /);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('export-web says what it wrote, the sizes and how to open it (file:// for cpu, serve for wasm)', () => {
+    const base = {
+      outDir: join(process.cwd(), 'site'), bundleBytes: 741_434, htmlBytes: 3000, modelJsBytes: 425_000, modelFilesBytes: 321_000, wasmBytes: 0,
+      backend: 'cpu' as const, bundleParts: [{ part: '@tensorflow/tfjs-layers', bytes: 208_378 }], files: ['index.html', 'soundlab.js'],
+    };
+    const cpu = exportSummary(base);
+    expect(cpu[0]).toBe('site written to site/: index.html, soundlab.js');
+    expect(cpu[1]).toMatch(/^bundle soundlab\.js 724 KB \(minified; @tensorflow\/tfjs-layers 203 KB\), index\.html 3 KB, model\.js 415 KB/);
+    expect(cpu[2]).toMatch(/works from file:\/\//);
+    const wasm = exportSummary({ ...base, backend: 'wasm', wasmBytes: 735_000 });
+    expect(wasm[1]).toMatch(/TensorFlow\.js wasm backend files 718 KB$/);
+    expect(wasm[2]).toBe('serve it (the wasm backend is fetched over http): soundlab serve site');
   });
 });
