@@ -3,7 +3,7 @@
 import { pathToFileURL } from 'node:url';
 import { AudioDecodeError } from './errors';
 import type { DecodedAudio } from './types';
-import { sniffContainer } from './sniff';
+import { ascii, sniffContainer } from './sniff';
 import { decodeWav } from './wav';
 
 // Sniffing lives in its own module so a browser bundle can use it without this file's Node imports.

@@ -1,7 +1,8 @@
 // Naming an audio container from its first bytes (browser-safe: no Node imports).
 import type { AudioContainer } from './types';
 
-const ascii = (b: Uint8Array, at: number, length: number) =>
+/** The `length` bytes at `at` as ASCII, or '' past the end. */
+export const ascii = (b: Uint8Array, at: number, length: number) =>
   at + length <= b.length ? String.fromCharCode(...b.subarray(at, at + length)) : '';
 
 /**

@@ -6,8 +6,7 @@
 // export names (`k` is pffft_new_setup, …) and they can change with any rebuild, so the mapping is read
 // from the package's own glue code rather than hard-coded; if anything is off (no SIMD in this engine,
 // a different build), `loadPffft()` returns null and the STFT falls back to fft.js.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { pffftGlueText, pffftWasmBytes } from './wasm-bytes';
 
 /** PFFFT's enum pffft_transform_t (pffft.h); the kernel passes PFFFT_FORWARD (0) itself. */
 const PFFFT_REAL = 0;
@@ -52,9 +51,8 @@ export function parseGlue(glue: string): { exports: Record<string, string>; impo
 }
 
 function instantiate(): Pffft {
-  const glueFile = require.resolve('@echogarden/pffft-wasm/simd');
-  const glue = parseGlue(readFileSync(glueFile, 'utf8'));
-  const bytes = readFileSync(join(dirname(glueFile), 'pffft.wasm'));
+  const glue = parseGlue(pffftGlueText());
+  const bytes = pffftWasmBytes();
   const module = new WebAssembly.Module(bytes);
   let memory: WebAssembly.Memory | null = null;
   const env: Record<string, (...args: number[]) => number | void> = {};

@@ -1,6 +1,5 @@
 // The WebAssembly STFT: PFFFT's SIMD real FFT driven by our kernel (source: kernels/stft.wat), a clip per call.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { stftKernelBytes } from './wasm-bytes';
 import { FeatureError } from './errors';
 import type { MelFilterbank } from './mel';
 import { loadPffft, Pffft, pffftSupportsSize, pffftUnavailableReason } from './pffft';
@@ -35,16 +34,8 @@ interface Engine {
 let engine: Engine | null | undefined;
 let engineError = '';
 
-/**
- * The bytes of kernels/stft.wasm (assembled from kernels/stft.wat by `npm run build-kernels`). The one
- * place the file is read: a browser bundle replaces this function.
- */
-function loadStftKernelBytes(): Uint8Array {
-  return readFileSync(join(__dirname, 'kernels', 'stft.wasm'));
-}
-
 function instantiateKernel(pffft: Pffft): KernelExports {
-  const bytes = loadStftKernelBytes();
+  const bytes = stftKernelBytes();
   // validate() is false where the runtime lacks SIMD: then the STFT runs on fft.js.
   if (!WebAssembly.validate(bytes)) throw new Error('kernels/stft.wasm does not validate here (no WebAssembly SIMD?)');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {

@@ -19,8 +19,12 @@ describe('notebooks/11-deploy.ipynb', () => {
 
   it("has notebook 6's kernelspec and format, named cell ids (stable when cells move) and no outputs", () => {
     const six = read('06-train.ipynb');
-    expect(nb.metadata).toEqual(six.metadata);
-    expect((nb.metadata as { kernelspec: { name: string } }).kernelspec.name).toBe(KERNEL_NAME);
+    type Meta = { kernelspec: { name: string }; language_info: unknown; soundlab: { report: unknown } };
+    const [mine, theirs] = [nb.metadata as Meta, six.metadata as Meta];
+    expect([mine.kernelspec, mine.language_info]).toEqual([theirs.kernelspec, theirs.language_info]);
+    expect(mine.kernelspec.name).toBe(KERNEL_NAME);
+    // What its report must show at least (the notebooks test reads it): tables and a link, no figure or player.
+    expect(mine.soundlab.report).toEqual({ figures: 0, audio: 0 });
     expect([nb.nbformat, nb.nbformat_minor]).toEqual([six.nbformat, six.nbformat_minor]);
     const ids = nb.cells.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -68,6 +68,8 @@ describeBrowser('the exported web page (headless Chromium)', () => {
       const state = await classifyInPage(page, [...TEST_CLIPS, CORRUPT]);
       // The resampler's WebAssembly SIMD kernel (kernels/resample.wasm, inlined in the bundle) runs in the page too.
       expect(state.resampler).toBe('simd');
+      // …and so does the STFT on PFFFT's WebAssembly SIMD build, as in Node (the features below are bit-identical).
+      expect(state.fft).toBe('wasm');
 
       expect(state.clips).toHaveLength(41);
       let worst = 0;

@@ -3,6 +3,7 @@
 import { AudioDecodeError } from '../../audio/errors';
 import { resample } from '../../audio/resample';
 import { simdKernel } from '../../audio/simd';
+import { defaultFftEngine } from '../../features/stft';
 import type { FeatureMatrix } from '../../features/matrix';
 import { clipFeature, clipLogMel, clipProbabilities, loadClipBytes, modelInputRows, topIndex, type SiteModelInfo } from '../pipeline';
 import { backendName, loadNetwork, probabilities, type ExportedModel } from './network';
@@ -36,6 +37,8 @@ export interface PageState {
   backend?: string;
   /** Whether lib's resampler runs its WebAssembly SIMD kernel here ('simd') or its JS twin ('js'). */
   resampler?: 'simd' | 'js';
+  /** Whether lib's STFT runs on PFFFT's WebAssembly SIMD build ('wasm') or on fft.js ('js'). */
+  fft?: 'wasm' | 'js';
   clips: ClipResult[];
   /** Files picked or dropped and not yet classified. */
   pending: number;
@@ -376,9 +379,10 @@ async function start(): Promise<void> {
   if (loaded.fallback) message(`Note: ${loaded.fallback}.`, 'info');
   state.backend = backendName();
   state.resampler = simdKernel() ? 'simd' : 'js';
+  state.fft = defaultFftEngine();
   $('model').textContent =
     `Model “${info.source}”: ${info.classes.length} classes, ${info.features.kind} features at ${info.features.sampleRate} Hz` +
-    `${info.features.kind === 'logmel' ? '' : ` (${info.features.nMfcc} MFCCs)`}, TensorFlow.js ${state.backend} backend, resampler ${state.resampler === 'simd' ? 'on WebAssembly SIMD' : 'in JavaScript'}.`;
+    `${info.features.kind === 'logmel' ? '' : ` (${info.features.nMfcc} MFCCs)`}, TensorFlow.js ${state.backend} backend, resampler ${state.resampler === 'simd' ? 'on WebAssembly SIMD' : 'in JavaScript'}, FFT ${state.fft === 'wasm' ? 'on PFFFT (WebAssembly SIMD)' : 'in JavaScript (fft.js)'}.`;
   legend();
   const input = $<HTMLInputElement>('files');
   input.addEventListener('change', () => {
