@@ -6,3 +6,4 @@ export * from './report';
 export * from './errors';
 export * from './train-model';
 export * from './predict';
+export * from './comparison-split';
