@@ -349,12 +349,13 @@ export interface HistoryLike {
   valAcc?: Numbers;
 }
 
-/** The two training-curve panels (loss, accuracy), each train vs validation, side by side. */
+/** The two training-curve panels (loss, accuracy), each train vs validation (when there is any), side by side. */
 export function trainingCurvesFigure(history: HistoryLike, options: { title?: string; baselineAccuracy?: number } = {}): Figure {
   const loss: Series[] = [{ name: 'loss', y: history.loss }];
-  if (history.valLoss) loss.push({ name: 'val_loss', y: history.valLoss, dash: true });
+  // A model trained without validation data has empty val arrays (lib/model/train's History): no empty legend entry.
+  if (history.valLoss?.length) loss.push({ name: 'val_loss', y: history.valLoss, dash: true });
   const acc: Series[] = [{ name: 'acc', y: history.acc }];
-  if (history.valAcc) acc.push({ name: 'val_acc', y: history.valAcc, dash: true });
+  if (history.valAcc?.length) acc.push({ name: 'val_acc', y: history.valAcc, dash: true });
   if (options.baselineAccuracy !== undefined) {
     acc.push({ name: 'baseline', y: Array.from({ length: history.acc.length }, () => options.baselineAccuracy as number), dash: true });
   }

@@ -142,6 +142,9 @@ describe('subplots', () => {
     const fig = trainingCurvesFigure({ loss: [2, 1], acc: [0.3, 0.6], valLoss: [2.2, 1.4], valAcc: [0.25, 0.5] }, { baselineAccuracy: 0.2 });
     expect(fig.data.map((t) => `${t.name}@${t.xaxis}`)).toEqual(['loss@x', 'val_loss@x', 'acc@x2', 'val_acc@x2', 'baseline@x2']);
     expect(fig.data[4].y).toEqual([0.2, 0.2]);
+    // Trained without validation data (empty val arrays): training curves only.
+    const noVal = trainingCurvesFigure({ loss: [2, 1], acc: [0.3, 0.6], valLoss: [], valAcc: [] });
+    expect(noVal.data.map((t) => `${t.name}@${t.xaxis}`)).toEqual(['loss@x', 'acc@x2']);
     const panels = subplots([]);
     expect(panels.data).toEqual([]);
   });
