@@ -1,6 +1,5 @@
 // Showing figures, sound and tables in a tslab notebook: HTML with plotly's published partial bundle embedded once (compressed), WAV data URIs, tables.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { encodeWav } from '../audio/encode';
 import { escapeHtml, type Figure } from './figures';
@@ -39,46 +38,20 @@ export function plotlyBundleKind(figures: readonly Figure[]): PlotlyBundleKind {
   return 'cartesian';
 }
 
-/** Where a bundle comes from: the installed npm packages, never a CDN. */
+/** Where a bundle comes from: the plotly project's own minified bundles, installed from npm, never a CDN. */
 export function plotlyBundlePath(kind: PlotlyBundleKind = 'cartesian'): string {
-  return kind === 'cartesian' ? require.resolve('plotly.js-cartesian-dist-min/plotly-cartesian.min.js') : require.resolve('plotly.js-dist/plotly.js');
+  return kind === 'cartesian'
+    ? require.resolve('plotly.js-cartesian-dist-min/plotly-cartesian.min.js')
+    : require.resolve('plotly.js-dist-min/plotly.min.js');
 }
 
 const bundleCache = new Map<PlotlyBundleKind, string>();
 
-/**
- * plotly.js-dist ships only its unminified bundle (11 MB); the published minified one (plotly.js-dist-min)
- * is not a dependency, so the full bundle, needed only for parallel coordinates, is minified once with
- * esbuild (already installed: tsx runs on it) to about 4.9 MB and cached under node_modules/.cache/soundlab,
- * keyed by plotly's version. Any failure falls back to the original bundle.
- */
-function minifiedFullBundle(source: string): string {
-  try {
-    const pkg = require.resolve('plotly.js-dist/package.json');
-    const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
-    const cacheFile = join(dirname(pkg), '..', '.cache', 'soundlab', `plotly-${version}.min.js`);
-    if (existsSync(cacheFile)) return readFileSync(cacheFile, 'utf8');
-    const esbuild = require(require.resolve('esbuild', { paths: [require.resolve('tsx')] })) as {
-      transformSync(code: string, options: { minify: boolean; legalComments: string }): { code: string };
-    };
-    // esbuild drops the bundle's banner (not marked as a licence comment); keep the name, version and licence.
-    const code = `/*! plotly.js v${version} | MIT license | minified from plotly.js-dist */\n` + esbuild.transformSync(source, { minify: true, legalComments: 'inline' }).code;
-    mkdirSync(dirname(cacheFile), { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, code);
-    renameSync(tmp, cacheFile); // atomic: two kernels minifying at once both end with a whole file
-    return code;
-  } catch {
-    return source;
-  }
-}
-
-/** plotly.js as published (the cartesian bundle) or the full one (see minifiedFullBundle): the code a page runs. */
+/** plotly.js exactly as published (the cartesian partial bundle, or the full one): the code a page runs. */
 export function plotlyBundle(kind: PlotlyBundleKind = 'cartesian'): string {
   let code = bundleCache.get(kind);
   if (code === undefined) {
-    const source = readFileSync(plotlyBundlePath(kind), 'utf8');
-    code = kind === 'full' ? minifiedFullBundle(source) : source;
+    code = readFileSync(plotlyBundlePath(kind), 'utf8');
     bundleCache.set(kind, code);
   }
   return code;
