@@ -5,7 +5,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeWav, type WavEncoding } from '../lib/audio/encode';
-import { deriveSeed, mulberry32, shuffleInPlace, uniform } from '../lib/data/random';
+import { deriveSeed, mulberry32, shuffleInPlace, uniform } from '../lib/util/random';
 import { type SyntheticClipOptions, synthesizeClip, URBANSOUND_CLASSES, type UrbanSoundClass } from '../lib/data/synth';
 
 /** Clips per class: proportions like the tutorial's train.csv (jackhammer most, gun_shot and car_horn least). */

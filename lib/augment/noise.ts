@@ -1,5 +1,5 @@
 // Additive noise at a chosen signal-to-noise ratio: white noise or a background recording (e.g. street noise).
-import { gaussianRandom, mulberry32 } from '../data/random';
+import { gaussianRandom, mulberry32 } from '../util/random';
 import { AugmentError } from './errors';
 
 /** Mean power (mean of squares, float64 accumulation) of a signal. */

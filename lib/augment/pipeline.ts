@@ -1,7 +1,7 @@
 // The augmentation pipeline: a spec parsed from the CLI ("shift,stretch,pitch,noise:20,specaugment"),
 // applied to training clips only — the API takes a split's training part, never a bare list.
 import { AUGMENT_DEFAULTS } from '../defaults';
-import { deriveSeed, mulberry32 } from '../data/random';
+import { deriveSeed, mulberry32 } from '../util/random';
 import type { FeatureMatrix } from '../features/matrix';
 import { AugmentError } from './errors';
 import { addNoise } from './noise';

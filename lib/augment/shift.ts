@@ -1,6 +1,6 @@
 // Time shift: move a clip earlier or later by a random amount, so a model cannot rely on where the event starts.
 import { AugmentError } from './errors';
-import { mulberry32 } from '../data/random';
+import { mulberry32 } from '../util/random';
 
 export interface TimeShiftOptions {
   /** Largest shift in seconds, either way; the shift is drawn uniformly from [−max, +max]. */

@@ -1,5 +1,5 @@
 // SpecAugment-style masking (Park et al. 2019): blank random bands of time frames or mel channels of a log-mel matrix.
-import { mulberry32 } from '../data/random';
+import { mulberry32 } from '../util/random';
 import type { FeatureMatrix } from '../features/matrix';
 import { AugmentError } from './errors';
 

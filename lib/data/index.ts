@@ -1,5 +1,4 @@
-// Datasets: reading the tutorial's, UrbanSound8K's and folder-per-class layouts, CSV, seeded randomness, synthetic clips.
-export * from './random';
+// Datasets: reading the tutorial's, UrbanSound8K's and folder-per-class layouts, CSV, synthetic clips.
 export * from './synth';
 export * from './errors';
 export * from './csv';

@@ -1,7 +1,7 @@
 // Hyperparameter sweeps: grid or random search over experiment parameters, one JSON line per run, resumable.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { deriveSeed, mulberry32 } from '../data/random';
+import { deriveSeed, mulberry32 } from '../util/random';
 import { TRAIN_DEFAULTS } from '../defaults';
 import { escapeHtml, type Figure } from '../plot/figures';
 import type { Split } from '../model/splits';

@@ -1,6 +1,6 @@
 // SB-CNN (Salamon & Bello 2017): a small convolutional network on fixed-size log-mel patches.
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from '../data/random';
+import { deriveSeed } from '../util/random';
 import { CNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import { compileClassifier } from './mlp';
 

@@ -28,7 +28,7 @@ export class DropoutMaskStream {
   /** `mask`, written into the first `size` values of `out` (no allocation); returns `out`. */
   fill(out: Float32Array, size: number, rate: number): Float32Array {
     const scale = 1 / (1 - rate);
-    // mulberry32 (as lib/data/random.ts), inlined: each 32-bit draw decides two units with 16 bits each,
+    // mulberry32 (as lib/util/random.ts), inlined: each 32-bit draw decides two units with 16 bits each,
     // which halves the cost of the ~16k draws a batch of the MLP needs.
     const threshold = Math.round((1 - rate) * 65536);
     let a = this.state;

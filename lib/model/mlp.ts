@@ -1,6 +1,6 @@
 // The tutorial's Keras MLP: Dense 256 → ReLU → Dropout 0.5 → Dense 256 → ReLU → Dropout 0.5 → Dense → softmax.
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from '../data/random';
+import { deriveSeed } from '../util/random';
 import { TRAIN_DEFAULTS } from '../defaults';
 
 export interface MlpOptions {

@@ -1,6 +1,6 @@
 // A small recurrent network (GRU or LSTM) over MFCC frames: the tutorial's "RNN" next step.
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from '../data/random';
+import { deriveSeed } from '../util/random';
 import { RNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import { compileClassifier } from './mlp';
 

@@ -1,5 +1,5 @@
 // Train/test splits that do not fool the user: stratified, held out by group, and UrbanSound8K's folds.
-import { deriveSeed, mulberry32, shuffleInPlace } from '../data/random';
+import { deriveSeed, mulberry32, shuffleInPlace } from '../util/random';
 import { TRAIN_DEFAULTS } from '../defaults';
 
 /** Row indices of the two sides of a split (each sorted ascending). */

@@ -1,6 +1,6 @@
 // Training a compiled tf.LayersModel the way Keras `fit` does, with a training step built for small batches.
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32, deriveSeed } from '../data/random';
+import { mulberry32, deriveSeed } from '../util/random';
 import { TRAIN_DEFAULTS } from '../defaults';
 import { HostAdam } from './adam';
 import { DropoutMaskStream, useSeededDropout } from './dropout';

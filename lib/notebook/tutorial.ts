@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { formatCsv } from '../data/csv';
-import { deriveSeed, mulberry32 } from '../data/random';
+import { deriveSeed, mulberry32 } from '../util/random';
 import { PROJECT_ROOT } from './kernel';
 
 /** Set by the runner: the reports folder, where notebooks write their files (sub01.csv, …). */

@@ -7,7 +7,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../../lib/data/random';
+import { mulberry32 } from '../../lib/util/random';
 import {
   buildMlp,
   installTransposedMatMulFix,

@@ -1,5 +1,5 @@
 // Hand-built WAV files for decoder tests: every byte of the header is spelled out here, not by the encoder under test.
-import { mulberry32 } from '../../lib/data/random';
+import { mulberry32 } from '../../lib/util/random';
 
 export interface ChunkSpec {
   id: string;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../lib/data/random';
+import { mulberry32 } from '../../lib/util/random';
 import { buildMlp, selectBackend, toCategorical } from '../../lib/model';
 import { adamStepConstants, adamUpdate } from '../../lib/model/adam';
 import { GEMM_COLS, GEMM_ROWS, haveSimdGemm, KernelHeap, roundUp } from '../../lib/model/mlp-kernels';

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../lib/data/random';
+import { mulberry32 } from '../../lib/util/random';
 import { predictClips } from '../../lib/experiments/predict';
 import {
   buildMlp,

@@ -14,7 +14,7 @@ import {
   waveformFigure,
   waveformGridFigure,
 } from '../../lib/plot';
-import { mulberry32 } from '../../lib/data/random';
+import { mulberry32 } from '../../lib/util/random';
 
 function noise(n: number, seed = 1): Float32Array {
   const rng = mulberry32(seed);

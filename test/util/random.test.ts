@@ -1,6 +1,6 @@
 // Seeded randomness: reproducible streams with the right distributions.
 import { describe, expect, it } from 'vitest';
-import { choice, deriveSeed, gaussianRandom, mulberry32, randomInt, shuffleInPlace, uniform } from '../../lib/data/random';
+import { choice, deriveSeed, gaussianRandom, mulberry32, randomInt, shuffleInPlace, uniform } from '../../lib/util/random';
 
 describe('mulberry32', () => {
   it('is reproducible per seed and differs between seeds', () => {
