@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeWav } from '../../lib/audio/encode';
 import { deriveSeed, mulberry32 } from '../../lib/util/random';
-import { synthesizeClip, type UrbanSoundClass } from '../../lib/data/synth';
+import { synthesizeClip, type UrbanSoundClass } from '../../scripts/sample/synth';
 
 export const TINY_CLASSES: UrbanSoundClass[] = ['dog_bark', 'siren', 'engine_idling'];
 

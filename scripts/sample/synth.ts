@@ -3,7 +3,7 @@
 // Each class has a plausible acoustic signature (a siren sweeps, a jackhammer hammers at 15–25 Hz, …) with
 // per-clip random pitch, timing and level, so a model can learn the classes from MFCCs but not trivially.
 // All synthesis runs in float64 and never writes a partial above 0.45·sampleRate (no aliasing at 8–11 kHz).
-import { gaussianRandom, randomInt, type Rng, uniform } from '../util/random';
+import { gaussianRandom, randomInt, type Rng, uniform } from '../../lib/util/random';
 
 /** The ten UrbanSound8K classes, in classID order (0 = air_conditioner … 9 = street_music). */
 export const URBANSOUND_CLASSES = [
