@@ -3,7 +3,7 @@ export * from './run';
 export * from './compare';
 export * from './sweep';
 export * from './report';
-export * from './errors';
+export * from './error-analysis';
 export * from './train-model';
 export * from './predict';
 export * from './comparison-split';
