@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { nonNegativeInt, validationFraction } from './options';
 import { TRAIN_DEFAULTS } from '../defaults';
 import { loadDataset } from '../data/dataset';
-import { bestRecord, labelledItems, readSweepConfig, runSweep, SweepConfigError, writeSweepReport } from '../experiments';
+import { bestRecord, labelledItems, readSweepConfig, runSweep, SweepConfigError } from '../experiments';
+import { writeSweepReport } from '../plot/sweep';
 import { selectBackend } from '../model/backend';
 
 interface SweepOptions {

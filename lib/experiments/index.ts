@@ -2,7 +2,6 @@
 export * from './run';
 export * from './compare';
 export * from './sweep';
-export * from './report';
 export * from './error-analysis';
 export * from './train-model';
 export * from './predict';

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { loadAudio } from '../audio';
+import type { Dataset } from '../data/dataset';
 import {
   augmentSpectrogram,
   augmentTrainingClips,
@@ -102,6 +103,13 @@ export interface LabelledItem {
   label: string;
   group?: string;
   fold?: number;
+}
+
+/** The labelled clips of a dataset (unlabelled ones — the tutorial's Test/ — cannot be evaluated). */
+export function labelledItems(dataset: Dataset): LabelledItem[] {
+  const items = dataset.items.filter((it): it is typeof it & { label: string } => typeof it.label === 'string');
+  if (items.length === 0) throw new ExperimentError(`${dataset.root}: no labelled clips to train and evaluate on`);
+  return items.map((it) => ({ id: it.id, path: it.path, label: it.label, group: it.group, fold: it.fold }));
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Standardizer } from '../model/scaler';
 import { foldSplits, meanStd, type Split } from '../model/splits';
 import type { History } from '../model/train';
 import type * as tf from '@tensorflow/tfjs';
-import { labelledItems } from './report';
+import { labelledItems } from './run';
 import { ExperimentError, featurize, fitNetwork, heldOutSplit, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type HeldOutSplitRecord, type LabelledItem, type RunResult } from './run';
 
 /** What to train on and where to write it. Model parameters left out take the kind's defaults (lib/defaults.ts). */

@@ -15,10 +15,10 @@ import {
   SweepConfigError,
   sweepFigure,
   sweepTableHtml,
-  writeSweepReport,
   type LabelledItem,
   type SweepConfig,
 } from '../../lib/experiments';
+import { writeSweepReport } from '../../lib/plot/sweep';
 import { makeTinyFoldDataset } from './tiny-folds';
 
 const tmp = mkdtempSync(join(tmpdir(), 'soundlab-sweep-'));

@@ -1,19 +1,9 @@
-// Experiment outputs as files: the sweep's HTML page (sortable table + parallel coordinates) and dataset items.
+// A sweep's results drawn: the standalone HTML page (best run, sortable table, figures) of `soundlab sweep`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Dataset } from '../data/dataset';
-import { figureHtml, plotlyBundleKind } from '../plot/display';
-import { escapeHtml } from '../plot/figures';
-import { ExperimentError } from './run';
-import type { LabelledItem } from './run';
-import { bestRecord, sweepFigure, sweepScatterFigure, sweepTableHtml, type SweepRecord } from './sweep';
-
-/** The labelled clips of a dataset (unlabelled ones — the tutorial's Test/ — cannot be evaluated). */
-export function labelledItems(dataset: Dataset): LabelledItem[] {
-  const items = dataset.items.filter((it): it is typeof it & { label: string } => typeof it.label === 'string');
-  if (items.length === 0) throw new ExperimentError(`${dataset.root}: no labelled clips to train and evaluate on`);
-  return items.map((it) => ({ id: it.id, path: it.path, label: it.label, group: it.group, fold: it.fold }));
-}
+import { bestRecord, sweepFigure, sweepScatterFigure, sweepTableHtml, type SweepRecord } from '../experiments/sweep';
+import { figureHtml, plotlyBundleKind } from './display';
+import { escapeHtml } from './figures';
 
 /** The sweep page's two figures, plotly embedded once with the first: the full bundle, as parallel coordinates need it. */
 function figuresHtml(records: readonly SweepRecord[]): string[] {
