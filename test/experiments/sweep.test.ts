@@ -13,12 +13,10 @@ import {
   readSweepResults,
   runSweep,
   SweepConfigError,
-  sweepFigure,
-  sweepTableHtml,
   type LabelledItem,
   type SweepConfig,
 } from '../../lib/experiments';
-import { writeSweepReport } from '../../lib/plot/sweep';
+import { sweepFigure, sweepTableHtml, writeSweepReport } from '../../lib/plot/sweep';
 import { makeTinyFoldDataset } from './tiny-folds';
 
 const tmp = mkdtempSync(join(tmpdir(), 'soundlab-sweep-'));
