@@ -17,7 +17,7 @@ import { augmentTrainingClips, parseAugmentSpec, trainingPart, type Clip } from 
 import { loadDataset } from '../lib/data/dataset';
 import { CNN_DEFAULTS } from '../lib/defaults';
 import { labelledItems } from '../lib/experiments/report';
-import { featureOfSamples, featurize, resolveExperimentParams, runSplit, type LabelledItem } from '../lib/experiments/run';
+import { featureOfSamples, featureTable, resolveExperimentParams, runSplit, type LabelledItem } from '../lib/experiments/run';
 import { selectBackend } from '../lib/model/backend';
 import { buildCnn, type CnnOptions } from '../lib/model/cnn';
 import { trainCnnOnClips, validationPatches, validationSplitOf, type CnnClipRows } from '../lib/model/cnn-recipe';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   }
   if (models.includes('mlp')) {
     const params = resolveExperimentParams({ model: 'mlp', seed });
-    const table = await featurize(items, params, { progress: true });
+    const table = await featureTable(items, params, { progress: true });
     for (const epochs of values['mlp-epochs']!.split(',').map(Number)) {
       const r = await runSplit(items, table, split, { ...params, epochs });
       rows.push({ model: `MLP, 40 MFCC means, ${epochs} epochs`, accuracy: r.accuracy, macroF1: r.macroF1, trainSeconds: r.trainSeconds, note: epochs === 5 ? 'tutorial defaults' : '' });
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const cnnKinds = models.filter((m) => m === 'cnn' || m === 'cnn+aug');
   if (cnnKinds.length) {
     const params = resolveExperimentParams({ model: 'cnn', seed });
-    const table = await featurize(items, params, { progress: true });
+    const table = await featureTable(items, params, { progress: true });
     const patchHop = table!.spec.patchHop;
     const ok = (i: number) => table!.rows[i] !== null;
     const trainIdx = split.train.filter(ok);

@@ -1,7 +1,7 @@
 // Several models on the same split, or on UrbanSound8K's official folds, summarised in one table.
 import { meanStd, type Split } from '../model/splits';
 import type { ModelKind } from '../model/registry';
-import { featureSpec, featurize, resolveExperimentParams, runSplit, type ExperimentParams, type FeaturizeOptions, type FeatureTable, type LabelledItem, type RunResult } from './run';
+import { featureSpec, featureTable, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTableOptions, type FeatureTable, type LabelledItem, type RunResult } from './run';
 
 /** Published 10-fold results on UrbanSound8K, quoted in reports for context. */
 export const REFERENCE_RESULTS = [
@@ -10,7 +10,7 @@ export const REFERENCE_RESULTS = [
 ] as const;
 
 /** Options of compareModels / crossValidateModels. */
-export interface CompareOptions extends FeaturizeOptions {
+export interface CompareOptions extends FeatureTableOptions {
   /** Models to run, in table order (default baseline, mlp, cnn, rnn). */
   models?: ModelKind[];
   /** Parameters shared by every model (each kind ignores what it does not use); per-model overrides below. */
@@ -39,7 +39,7 @@ async function tablesFor(items: readonly LabelledItem[], models: readonly ModelK
     const key = JSON.stringify(featureSpec(params));
     if (!byKey.has(key)) {
       opts.log?.(`featurizing ${items.length} clips for ${model} (${featureSpec(params)?.kind ?? 'none'})…`);
-      byKey.set(key, await featurize(items, params, opts));
+      byKey.set(key, await featureTable(items, params, opts));
     }
     out.set(model, { params, table: byKey.get(key) ?? null });
   }

@@ -1,4 +1,4 @@
-// One experiment: featurize, split, (augment the training side), train a model, evaluate on held-out clips.
+// One experiment: featureTable, split, (augment the training side), train a model, evaluate on held-out clips.
 // What differs between model kinds lives in lib/model/registry.ts; this file has no branch per kind.
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
@@ -130,7 +130,7 @@ export interface FeatureTable {
 }
 
 /** Options passed through to extractFeatures. */
-export interface FeaturizeOptions {
+export interface FeatureTableOptions {
   workers?: number;
   cache?: boolean;
   cacheDir?: string;
@@ -138,10 +138,12 @@ export interface FeaturizeOptions {
 }
 
 /**
- * Featurize every item once for `params`' model kind through lib/features' extractFeatures (worker
- * threads, on-disk cache): rows line up with `items`. Folds and sweeps then index into the table.
+ * The features `params`' model kind reads, for every item once, computed by lib/features'
+ * extractFeatures (the one verb for computing features: worker threads, on-disk cache) and lined up
+ * with `items` (null where a clip failed). Folds and sweeps then index into the table; null for the
+ * baseline, which reads no features.
  */
-export async function featurize(items: readonly LabelledItem[], params: ExperimentParams, opts: FeaturizeOptions = {}): Promise<FeatureTable | null> {
+export async function featureTable(items: readonly LabelledItem[], params: ExperimentParams, opts: FeatureTableOptions = {}): Promise<FeatureTable | null> {
   const spec = featureSpec(params);
   if (!spec) return null;
   const result = await extractFeatures(
@@ -263,7 +265,7 @@ export async function runSplit(
     };
   };
   if (params.model === 'baseline') return finish(testLabels.map(() => majority), testLabels.map(() => 1), 0, 0);
-  if (!table) throw new ExperimentError(`model '${params.model}' needs a feature table (featurize first)`);
+  if (!table) throw new ExperimentError(`model '${params.model}' needs a feature table (featureTable first)`);
   const fit = await fitNetwork(items, table, trainIdx, params, encoder, { log: opts.log, validationIdx: opts.validate ? testIdx : undefined, signal: opts.signal });
   const test = networkInputs(params, fit.standardizer, testIdx.map((i) => tableRow(table, i)), 'all');
   const xTest = stack(test.rows, modelKind(params.model).inputShape(params));

@@ -6,7 +6,7 @@ import { TRAIN_DEFAULTS } from '../defaults';
 import type { Split } from '../model/splits';
 import { stratifiedSplit, warnIfLeaky } from '../model/splits';
 import type { ModelKind } from '../model/registry';
-import { ExperimentError, featureSpec, featurize, paramsHash, relevantExperimentParams, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type FeaturizeOptions, type LabelledItem } from './run';
+import { ExperimentError, featureSpec, featureTable, paramsHash, relevantExperimentParams, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type FeatureTableOptions, type LabelledItem } from './run';
 
 /** Parameters a sweep may vary (every field of ExperimentParams). */
 export type SweepParam = keyof ExperimentParams;
@@ -146,7 +146,7 @@ export function readSweepResults(file: string): SweepRecord[] {
 }
 
 /** Options of runSweep. */
-export interface RunSweepOptions extends FeaturizeOptions {
+export interface RunSweepOptions extends FeatureTableOptions {
   /** Results file (JSON lines); created, or appended to. */
   out: string;
   /** Progress lines (default console.log). */
@@ -206,7 +206,7 @@ export async function runSweep(items: readonly LabelledItem[], datasetName: stri
     }
     const started = performance.now();
     const key = JSON.stringify(featureSpec(params));
-    if (!tables.has(key)) tables.set(key, await featurize(items, params, opts));
+    if (!tables.has(key)) tables.set(key, await featureTable(items, params, opts));
     const r = await runSplit(items, tables.get(key) ?? null, split, params, { label: hash });
     mkdirSync(reportDir, { recursive: true });
     const reportFile = join(reportDir, `${hash}.json`);

@@ -13,7 +13,7 @@ import { foldSplits, meanStd, type Split } from '../model/splits';
 import type { History } from '../model/train';
 import type * as tf from '@tensorflow/tfjs';
 import { labelledItems } from './run';
-import { ExperimentError, featurize, fitNetwork, heldOutSplit, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type HeldOutSplitRecord, type LabelledItem, type RunResult } from './run';
+import { ExperimentError, featureTable, fitNetwork, heldOutSplit, resolveExperimentParams, runSplit, type ExperimentParams, type FeatureTable, type HeldOutSplitRecord, type LabelledItem, type RunResult } from './run';
 
 /** What to train on and where to write it. Model parameters left out take the kind's defaults (lib/defaults.ts). */
 export interface TrainModelOptions extends Partial<Omit<ExperimentParams, 'model'>> {
@@ -98,7 +98,7 @@ function usable(items: readonly LabelledItem[], table: FeatureTable): { items: L
 }
 
 /**
- * Load `data`, featurize for `opts.model` (cached), split (stratified random with the leak warning on
+ * Load `data`, compute the features for `opts.model` (cached), split (stratified random with the leak warning on
  * UrbanSound8K, one held-out fold, every fold, or none with validationSplit 0), train with the epoch
  * lines on `log`, evaluate the held-out side, and write the model directory (+ evaluation.json).
  */
@@ -115,7 +115,7 @@ export async function trainModel(opts: TrainModelOptions): Promise<TrainModelRes
   if ((folds || testFold !== undefined) && all.some((i) => i.fold === undefined)) {
     throw new ExperimentError(`${dataset.root}: --folds / --test-fold need a fold per clip (UrbanSound8K metadata); this ${dataset.layout} layout has none`);
   }
-  const featured = (await featurize(all, params, { workers, cache, progress: true })) as FeatureTable;
+  const featured = (await featureTable(all, params, { workers, cache, progress: true })) as FeatureTable;
   for (const s of featured.skipped) warn(`warning: ${s.file}: ${s.reason} (skipped)`);
   const { items, table } = usable(all, featured);
   if (items.length < 2) throw new ExperimentError(`${dataset.root}: fewer than 2 clips could be featurized`);

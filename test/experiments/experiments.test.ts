@@ -9,7 +9,7 @@ import {
   compareModels,
   crossValidateModels,
   FoldError,
-  featurize,
+  featureTable,
   formatCrossValidation,
   labelledItems,
   paramsHash,
@@ -62,7 +62,7 @@ describe('crossValidateModels', () => {
 describe('runSplit', () => {
   it('standardises and trains on the training side; predictions cover exactly the test clips', async () => {
     const params = resolveExperimentParams({ model: 'mlp', epochs: 5, hiddenUnits: [16] });
-    const table = await featurize(items, params, { cacheDir, workers: 0 });
+    const table = await featureTable(items, params, { cacheDir, workers: 0 });
     const split = { train: items.map((_, i) => i).filter((i) => items[i].fold !== 2), test: items.map((_, i) => i).filter((i) => items[i].fold === 2) };
     const r = await runSplit(items, table, split, params);
     expect(r.predictions.map((p) => p.id)).toEqual(split.test.map((i) => items[i].id));
@@ -71,7 +71,7 @@ describe('runSplit', () => {
   });
   it('augmentation adds copies to the training side only, and the test predictions are unchanged in number', async () => {
     const params = resolveExperimentParams({ model: 'cnn', epochs: 1, nMels: 32, frames: 24, cnnFilters: [4], denseUnits: 8, cnnPadding: 'same', augment: 'noise:20,specaugment', augmentCopies: 2 });
-    const table = await featurize(items, params, { cacheDir, workers: 0 });
+    const table = await featureTable(items, params, { cacheDir, workers: 0 });
     const split = { train: [0, 1, 2, 12, 13, 14, 24, 25, 26], test: [3, 15, 27] };
     const r = await runSplit(items, table, split, params);
     // The CNN's trainer first holds clips out of the training side for early stopping; only the rest are copied.
