@@ -124,4 +124,4 @@ export type { WebExport } from './web';
 
 // Notebook parameters and results: a notebook's parameters (overridable from `soundlab notebooks --param`),
 // the numbers it records for the reports index, and where it writes files.
-export { params, recordResult, reportPath } from './notebook';
+export { notebookParams, recordResult, reportPath } from './notebook';

@@ -65,7 +65,7 @@ const VALUES = [
   'mfccMean',
   'misclassified',
   'mostFrequentClass',
-  'params',
+  'notebookParams',
   'parseAugmentSpec',
   'perClassRows',
   'pitchShift',

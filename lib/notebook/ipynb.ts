@@ -124,7 +124,7 @@ export function notebookProblems(nb: NotebookJson, file: string): string[] {
   else {
     const first = code[0].source;
     if (!/^import\s[^;]*?\sfrom\s+['"]\.\/lib['"]/m.test(first)) problems.push(`${name}: the first code cell does not import from './lib' (it holds the imports and parameters)`);
-    if (!/^const\s+p\s*=\s*params\(/m.test(first)) problems.push(`${name}: the first code cell does not set the parameters (const p = params({ … }))`);
+    if (!/^const\s+p\s*=\s*notebookParams\(/m.test(first)) problems.push(`${name}: the first code cell does not set the parameters (const p = notebookParams({ … }))`);
     for (const c of code) {
       // tslab 1.0.22 rewrites a cell's top-level names to `exports.name` and gets this form wrong at run
       // time (the type-check passes), so it is caught here: `const audio = …; audio.samples` instead.
@@ -132,7 +132,7 @@ export function notebookProblems(nb: NotebookJson, file: string): string[] {
     }
     for (const c of code.slice(1)) {
       if (/^import\s/m.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): imports belong in the first code cell`);
-      if (/\bparams\(\{/.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): parameters belong in the first code cell`);
+      if (/\bnotebookParams\(\{/.test(c.source)) problems.push(`${name} code cell ${c.index} (${c.id}): parameters belong in the first code cell`);
     }
   }
   return problems;

@@ -57,7 +57,7 @@ function coerce(variable: string, text: string, fallback: ParamValue): ParamValu
  * @param defaults the notebook's parameters and their defaults, e.g. `{ data: 'data.sample', epochs: 5 }`.
  * @param env where overrides come from (default process.env).
  */
-export function params<T extends Record<string, ParamValue>>(defaults: T, env: NodeJS.ProcessEnv = process.env): T {
+export function notebookParams<T extends Record<string, ParamValue>>(defaults: T, env: NodeJS.ProcessEnv = process.env): T {
   const out: Record<string, ParamValue> = {};
   for (const [key, fallback] of Object.entries(defaults)) {
     const variable = paramEnvName(key);

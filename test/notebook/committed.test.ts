@@ -77,7 +77,7 @@ describe('notebookProblems', () => {
     first.source = 'const x = 1;';
     expect(notebookProblems(nb, 'x.ipynb')).toEqual([
       "x.ipynb: the first code cell does not import from './lib' (it holds the imports and parameters)",
-      'x.ipynb: the first code cell does not set the parameters (const p = params({ … }))',
+      'x.ipynb: the first code cell does not set the parameters (const p = notebookParams({ … }))',
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('notebookProblems', () => {
     const nb = copy();
     nb.metadata.kernelspec = { name: 'tslab', display_name: 'TypeScript' };
     const later = codeAt(nb, 2);
-    later.source = `import { mfcc } from './lib';\nconst q = params({ n: 1 });\n${cellSource(later)}`;
+    later.source = `import { mfcc } from './lib';\nconst q = notebookParams({ n: 1 });\n${cellSource(later)}`;
     const problems = notebookProblems(nb, 'x.ipynb').join('\n');
     expect(problems).toMatch(/kernelspec is "tslab", expected "soundlab-ts"/);
     expect(problems).toMatch(/imports belong in the first code cell/);

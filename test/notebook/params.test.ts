@@ -10,7 +10,7 @@ import {
   kernelSpec,
   ParamError,
   paramEnvName,
-  params,
+  notebookParams,
   paramsToEnv,
   recordResult,
   reportsIndexHtml,
@@ -20,7 +20,7 @@ import {
   parseVerdict,
 } from '../../lib/notebook';
 
-describe('params', () => {
+describe('notebookParams', () => {
   it('maps camelCase, kebab and snake keys to one variable name', () => {
     expect(paramEnvName('epochs')).toBe('SOUNDLAB_PARAM_EPOCHS');
     expect(paramEnvName('batchSize')).toBe('SOUNDLAB_PARAM_BATCH_SIZE');
@@ -30,13 +30,13 @@ describe('params', () => {
 
   it('keeps defaults, takes overrides in the default’s type', () => {
     const env = paramsToEnv(['epochs=20', 'data=/x/UrbanSound8K', 'shuffle=false', 'batch-size=64']);
-    const p = params({ data: 'data.sample', epochs: 5, batchSize: 32, shuffle: true, seed: 0 }, env);
+    const p = notebookParams({ data: 'data.sample', epochs: 5, batchSize: 32, shuffle: true, seed: 0 }, env);
     expect(p).toEqual({ data: '/x/UrbanSound8K', epochs: 20, batchSize: 64, shuffle: false, seed: 0 });
   });
 
   it('refuses an override that is not of the default’s type, naming the variable', () => {
-    expect(() => params({ epochs: 5 }, { SOUNDLAB_PARAM_EPOCHS: 'many' })).toThrow(/SOUNDLAB_PARAM_EPOCHS: 'many' is not a number/);
-    expect(() => params({ shuffle: true }, { SOUNDLAB_PARAM_SHUFFLE: 'maybe' })).toThrow(ParamError);
+    expect(() => notebookParams({ epochs: 5 }, { SOUNDLAB_PARAM_EPOCHS: 'many' })).toThrow(/SOUNDLAB_PARAM_EPOCHS: 'many' is not a number/);
+    expect(() => notebookParams({ shuffle: true }, { SOUNDLAB_PARAM_SHUFFLE: 'maybe' })).toThrow(ParamError);
     expect(() => paramsToEnv(['epochs'])).toThrow(/key=value/);
   });
 
