@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { installTfjsPatches } from './tfjs-patches';
 
 /** The backends soundlab knows how to set up, fastest first. `tensorflow` is tfjs-node's native TensorFlow. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -69,7 +70,8 @@ async function tryWasm(): Promise<string | null> {
     if (existsSync(join(dist, 'tfjs-backend-wasm-simd.wasm'))) wasm.setWasmPaths(dist + '/');
     if (!(await tf.setBackend('wasm'))) return null;
     await tf.ready();
-    installTransposedMatMulFix();
+    // tfjs-backend-wasm's slow or missing kernels, replaced once, here where the backend is chosen.
+    installTfjsPatches();
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = wasm.getThreadsCount();
     // The threaded build needs a Worker made from a Blob URL, which Node's worker_threads refuses, so in
@@ -135,84 +137,4 @@ export function selectBackend(opts: { quiet?: boolean } = {}): Promise<BackendCh
     });
   }
   return chosen;
-}
-
-// The kernels as tfjs-backend-wasm registered them, while our replacements are installed.
-const originalMatMulKernels = new Map<string, tf.KernelConfig>();
-
-/**
- * tfjs-backend-wasm 4.22 multiplies a transposed operand (`matMul(a, b, true, false)` /
- * `(false, true)`) with a plain blocked triple loop instead of XNNPACK, about 4–10× slower (for
- * 32×256·256×256 here: ~1.1 ms against ~0.3 ms), and every Dense layer's backward pass asks for exactly
- * those products (dW = xᵀ·dy, dx = dy·Wᵀ). Re-register BatchMatMul and _FusedMatMul for wasm so that a
- * transposed operand is first transposed by the backend's own Transpose kernel and the product then runs
- * on XNNPACK. Same values (up to float summation order), same shapes. No-op on other backends.
- */
-export function installTransposedMatMulFix(): void {
-  if (originalMatMulKernels.size || tf.getBackend() !== 'wasm') return;
-  const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!transpose) return;
-  for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
-    const original = tf.getKernel(kernelName, 'wasm');
-    if (!original) continue;
-    const kernelFunc: tf.KernelFunc = (args) => {
-      const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean } & tf.NamedAttrMap;
-      const inputs = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo } & tf.NamedTensorInfoMap;
-      if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
-      const backend = args.backend as tf.KernelBackend;
-      const swapLast = (t: tf.TensorInfo): tf.TensorInfo => {
-        const rank = t.shape.length;
-        const perm = [...Array(rank).keys()];
-        perm[rank - 2] = rank - 1;
-        perm[rank - 1] = rank - 2;
-        return transpose.kernelFunc({ inputs: { x: t }, backend, attrs: { perm } }) as tf.TensorInfo;
-      };
-      const size = (t: tf.TensorInfo) => t.shape.reduce((x, y) => x * y, 1);
-      const batchOfOne = (t: tf.TensorInfo) => t.shape.slice(0, -2).every((d) => d === 1);
-      // a·bᵀ with a large b (dx = dy·Wᵀ in a Dense layer's backward pass): XNNPACK repacks its second
-      // operand on every call, so compute (b·aᵀ)ᵀ instead — it packs the small aᵀ, not the big b.
-      if (
-        kernelName === 'BatchMatMul' &&
-        attrs.transposeB &&
-        !attrs.transposeA &&
-        batchOfOne(inputs.a) &&
-        batchOfOne(inputs.b) &&
-        size(inputs.b) > 2 * size(inputs.a)
-      ) {
-        const aT = swapLast(inputs.a);
-        let outT: tf.TensorInfo | null = null;
-        try {
-          outT = original.kernelFunc({ inputs: { a: inputs.b, b: aT }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } }) as tf.TensorInfo;
-          return swapLast(outT);
-        } finally {
-          backend.disposeData(aT.dataId);
-          if (outT) backend.disposeData(outT.dataId);
-        }
-      }
-      const a = attrs.transposeA ? swapLast(inputs.a) : inputs.a;
-      const b = attrs.transposeB ? swapLast(inputs.b) : inputs.b;
-      try {
-        return original.kernelFunc({
-          inputs: { ...inputs, a, b },
-          backend,
-          attrs: { ...attrs, transposeA: false, transposeB: false },
-        });
-      } finally {
-        if (a !== inputs.a) backend.disposeData(a.dataId);
-        if (b !== inputs.b) backend.disposeData(b.dataId);
-      }
-    };
-    originalMatMulKernels.set(kernelName, original);
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ ...original, kernelFunc });
-  }
-}
-
-/** Put tfjs-backend-wasm's own matmul kernels back (for benchmarks comparing both). */
-export function uninstallTransposedMatMulFix(): void {
-  for (const [kernelName, original] of originalMatMulKernels) {
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel(original);
-  }
-  originalMatMulKernels.clear();
 }

@@ -1,5 +1,6 @@
 // Models: backend choice, labels, the tutorial's MLP (and the CNN / RNN builders), training, evaluation, splits, saving and predicting.
 export * from './backend';
+export { installTfjsPatches, installTransposedMatMulFix, uninstallTransposedMatMulFix, installWasmConvGradients } from './tfjs-patches';
 export * from './labels';
 export * from './mlp';
 export * from './train';

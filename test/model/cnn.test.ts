@@ -4,9 +4,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFeatures } from '../../lib/features/extract';
-import { buildCnn, CnnConfigError, installWasmConvGradients } from '../../lib/model/cnn';
+import { buildCnn, CnnConfigError } from '../../lib/model/cnn';
 import { stratifiedSplit } from '../../lib/model/splits';
 import { fitStandardizer, standardize } from '../../lib/model/scaler';
+import { installTfjsPatches, installWasmConvGradients } from '../../lib/model/tfjs-patches';
 import { stack, train } from '../../lib/model/train';
 import { describeWithFixtures, fixture } from '../fixtures';
 
@@ -121,6 +122,8 @@ describeWithFixtures('SB-CNN learns real UrbanSound8K clips (fold-1 fixture, 4 c
   it('beats the 25% majority baseline clearly on held-out clips', async () => {
     await tf.setBackend('wasm');
     await tf.ready();
+    // What selectBackend does on wasm (buildCnn registers no kernels): without it wasm has no filter gradient.
+    installTfjsPatches();
     const dir = fixture('urbansound8k-fold1', 'audio');
     // classID 1 car_horn, 3 dog_bark, 6 gun_shot, 8 siren: 30 clips each.
     const files = readdirSync(dir).filter((f) => /^\d+-(1|3|6|8)-/.test(f)).sort();
