@@ -13,7 +13,7 @@ export type { MonoAudio, AudioFileInfo } from './audio';
 // Data: datasets in the tutorial's, UrbanSound8K's, folder-per-class and FSDD layouts; CSV; submissions.
 export { loadDataset, classCounts, valueCounts, readCsv, csvRecords, DatasetError } from './data';
 export type { Dataset, DatasetItem } from './data';
-export { loadClipPerClass, labelsForIds, writeSubmission } from './notebook/tutorial';
+export { loadClipPerClass, labelsForIds, writeSubmission } from './notebook';
 
 // Features: librosa's recipe one step at a time, meyda's descriptors, and the cached parallel featurizer.
 export {
@@ -29,7 +29,7 @@ export {
   extractFeatures,
 } from './features';
 export type { FeatureMatrix, ExtractOptions, ExtractResult } from './features';
-export { DESCRIPTOR_CATEGORIES } from './notebook/tutorial';
+export { DESCRIPTOR_CATEGORIES } from './notebook';
 export { FEATURE_DEFAULTS } from './defaults';
 
 // Model: the TensorFlow.js backend, labels, the networks (one registry entry per model kind), saved models.
