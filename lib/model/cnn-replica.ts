@@ -1,7 +1,7 @@
 // One copy of the SB-CNN that computes gradients and predictions on flat buffers: what each worker
 // thread of the data-parallel CNN training runs (and what the main thread runs when there are none).
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from '../data/random';
+import { deriveSeed } from '../util/random';
 import { buildCnn, type CnnOptions } from './cnn';
 import { DropoutMaskStream, useSeededDropout } from './dropout';
 

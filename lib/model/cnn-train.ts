@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed, mulberry32 } from '../data/random';
+import { deriveSeed, mulberry32 } from '../util/random';
 import { CNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import { formatDuration } from '../util/progress';
 import { bootstrapSource } from '../util/worker-pool';

@@ -1,6 +1,6 @@
 // SB-CNN's training crops: a clip's whole log-mel matrix, rebuilt from its cached patches, and a fresh
 // random window of it per epoch (Salamon & Bello 2017 train on a random 3-s patch of each clip).
-import { mulberry32, deriveSeed } from '../data/random';
+import { mulberry32, deriveSeed } from '../util/random';
 
 /** One clip's log-mel matrix: bands × frames, row-major (lib/features' FeatureMatrix layout). */
 export interface ClipMatrix {

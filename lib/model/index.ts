@@ -1,4 +1,4 @@
-// Models: backend choice, labels, the tutorial's MLP (and the CNN / RNN builders), training, evaluation, splits, saving and predicting.
+// Models: backend choice, labels, the tutorial's MLP (and the CNN / RNN builders, the CNN's crop trainer), training, evaluation, splits, saving and predicting.
 export * from './backend';
 export { installTfjsPatches, installTransposedMatMulFix, uninstallTransposedMatMulFix, installWasmConvGradients } from './tfjs-patches';
 export * from './labels';
@@ -13,5 +13,7 @@ export * from './predict';
 export * from './scaler';
 export * from './adam';
 export * from './cnn';
+export { trainCnnOnClips, type CnnClipRows, type CnnRecipeOptions, type CnnRecipeResult } from './cnn-recipe';
+export { fitCnnOnCrops, CnnTrainError, type CnnFitOptions, type CnnFitResult } from './cnn-train';
 export * from './rnn';
 export * from './registry';
