@@ -105,6 +105,7 @@ export {
   resolveExperimentParams,
   featureTable,
   runSplit,
+  comparisonSplit,
   compareModels,
   crossValidateModels,
   REFERENCE_RESULTS,

@@ -35,6 +35,7 @@ const VALUES = [
   'classCounts',
   'classificationReport',
   'compareModels',
+  'comparisonSplit',
   'confusedPairs',
   'confusionMatrix',
   'confusionMatrixFigure',
