@@ -40,7 +40,7 @@ describe('notebooks/11-deploy.ipynb', () => {
     expect(nb.cells[0].cell_type).toBe('markdown');
     const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join(''));
     expect(code[0]).toMatch(/from '\.\/lib'/);
-    expect(code[0]).toMatch(/const p = params\(\{ data: 'data\.sample'/);
+    expect(code[0]).toMatch(/const p = notebookParams\(\{ data: 'data\.sample'/);
     expect(code.join('\n')).toMatch(/exportWebSite\(modelDir, reportPath\(p\.site\)\)/);
     expect(code.join('\n')).toMatch(/href="\$\{p\.site\}\/index\.html"/);
   });
