@@ -2,7 +2,7 @@
 // inputs are scaled and shaped, how it is built, and its default budget. Adding a kind is one entry here.
 import type * as tf from '@tensorflow/tfjs';
 import { CNN_DEFAULTS, FEATURE_DEFAULTS, RNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
-import type { FeatureKind } from '../features/extract-job';
+import type { JobParams } from '../features/extract-job';
 import { buildCnn, type CnnOptions } from './cnn';
 import { trainCnnOnClips } from './cnn-recipe';
 import type { History } from './train';
@@ -46,16 +46,11 @@ export interface ModelParams {
   seed: number;
 }
 
-/** What a model reads: lib/features' extractFeatures options (sampleRate in Hz). */
-export interface FeatureSpec {
-  kind: FeatureKind;
-  sampleRate: number;
-  nMfcc: number;
-  nMels: number;
-  frames: number;
-  /** Frames between the starts of a CNN's prediction patches; 0 = one row per clip. */
-  patchHop: number;
-}
+/**
+ * What a model reads: lib/features' extractFeatures options (sampleRate in Hz; `patchHop` = frames between
+ * the starts of a CNN's prediction patches, 0 = one row per clip), all but the descriptor list of 'vector'.
+ */
+export type FeatureSpec = Omit<JobParams, 'features'>;
 
 /** One clip's feature row (flat) with its shape, as extractFeatures gives it. */
 export interface ShapedRow {
