@@ -40,6 +40,12 @@ export const TRAIN_DEFAULTS = {
   learningRate: 0.001,
   validationSplit: 0.2,
   seed: 0,
+  /**
+   * Threads of the MLP's hand-written training step: 2 splits each large matrix product, ReLU gradient and
+   * Adam update with a helper thread (lib/model/mlp-threads.ts), giving the same weights bit for bit as 1.
+   * One core, or SOUNDLAB_MLP_THREADS=1 in the environment, means one thread.
+   */
+  threads: 2,
 } as const;
 
 /** Augmentation (lib/augment): ranges as Salamon & Bello 2017 used them where they used the deformation. */

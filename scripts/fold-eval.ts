@@ -4,6 +4,8 @@
 //   npx tsx scripts/fold-eval.ts --train ../shared/fixtures/urbansound8k-fold2 --test ../shared/fixtures/urbansound8k-fold1
 //   options: --models baseline,mlp,cnn,cnn+aug  --epochs N (CNN budget)  --mlp-epochs 5,50  --augment SPEC
 //            --workers N  --seed N  --out results.json
+//            CNN recipe overrides (defaults: lib/defaults.ts CNN_DEFAULTS): --patience N  --batch-size N  --lr X
+//            --l2 X  --dropout X
 // Ctrl-C during a CNN's training stops it with the best weights so far and still scores the test folder.
 //
 // The MLP rows use the tutorial's recipe (40 MFCC means, lib/experiments' runSplit); the CNN rows the
@@ -54,6 +56,11 @@ async function main(): Promise<void> {
       workers: { type: 'string' },
       seed: { type: 'string', default: '0' },
       out: { type: 'string' },
+      patience: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lr: { type: 'string' },
+      l2: { type: 'string' },
+      dropout: { type: 'string' },
     },
   });
   if (!values.train || !values.test) throw new Error('usage: fold-eval --train DIR --test DIR [--models baseline,mlp,cnn,cnn+aug] [--epochs N] [--out FILE]');
@@ -135,7 +142,8 @@ async function main(): Promise<void> {
         fit = { rows: [...fit.rows, ...extra.rows], shapes: [...fit.shapes, ...extra.shapes], labels: Int32Array.from([...fit.labels, ...labels]), variantOf: Int32Array.from(variantOf) };
         note = `+${labels.length} copies (${values.augment}) made in ${((performance.now() - t0) / 1000).toFixed(0)} s; `;
       }
-      const options: CnnOptions = { classCount: encoder.classes.length, seed };
+      const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+      const options: CnnOptions = { classCount: encoder.classes.length, seed, learningRate: num(values.lr), l2: num(values.l2), dropout: num(values.dropout) };
       const model = buildCnn(options);
       const t0 = performance.now();
       // Ctrl-C (SIGINT) ends the training with the best weights so far; the test fold is still scored.
@@ -143,6 +151,8 @@ async function main(): Promise<void> {
       const r = await trainCnnOnClips(model, options, fit, {
         patchHop, validation, seed, workers,
         epochs: values.epochs ? Number(values.epochs) : undefined,
+        patience: num(values.patience),
+        batchSize: num(values['batch-size']),
         log: (line) => console.error(`${kind}: ${line}`),
         signal: interrupt.signal,
       }).finally(() => interrupt.dispose());

@@ -9,6 +9,17 @@ import * as tf from '@tensorflow/tfjs';
  * every batch its own mask, the mask already holds 0 or 1/keepProbability (inverted dropout, as Keras),
  * and applying it is one multiply — the same computation, on a mask that changes per batch.
  */
+/** mulberry32's increment: draw j hashes state + j·MULBERRY_STEP. */
+const MULBERRY_STEP = 0x6d2b79f5;
+
+/** The state after `draws` draws from `state` (unsigned 32-bit). */
+export const advanceState = (state: number, draws: number): number => (state + Math.imul(draws, MULBERRY_STEP)) >>> 0;
+
+/** A mask's kept value (1/(1 − rate)) and the 16-bit threshold below which a unit is kept. */
+export function maskConstants(rate: number): { scale: number; threshold: number } {
+  return { scale: 1 / (1 - rate), threshold: Math.round((1 - rate) * 65536) };
+}
+
 export class DropoutMaskStream {
   private state: number;
 
@@ -27,13 +38,13 @@ export class DropoutMaskStream {
 
   /** `mask`, written into the first `size` values of `out` (no allocation); returns `out`. */
   fill(out: Float32Array, size: number, rate: number): Float32Array {
-    const scale = 1 / (1 - rate);
+    const { scale, threshold } = maskConstants(rate);
     // mulberry32 (as lib/util/random.ts), inlined: each 32-bit draw decides two units with 16 bits each,
-    // which halves the cost of the ~16k draws a batch of the MLP needs.
-    const threshold = Math.round((1 - rate) * 65536);
+    // which halves the cost of the ~16k draws a batch of the MLP needs. (The MLP step draws them with the
+    // `dropout` kernel of kernels/mlp.wat instead, the same values from `state` on.)
     let a = this.state;
     for (let i = 0; i < size; i += 2) {
-      a = (a + 0x6d2b79f5) >>> 0;
+      a = (a + MULBERRY_STEP) >>> 0;
       let t = a;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -43,6 +54,16 @@ export class DropoutMaskStream {
     }
     this.state = a;
     return out;
+  }
+
+  /**
+   * Let a kernel draw the next `size` mask values (`size` even): `draw(state)` gets the stream's state and
+   * draws them as `fill` would; the stream then continues after them.
+   */
+  drawWith(size: number, draw: (state: number) => void): void {
+    if (size % 2) throw new RangeError(`lib/model/dropout.ts: drawWith needs an even count of units, got ${size}`);
+    draw(this.state);
+    this.state = advanceState(this.state, size / 2);
   }
 }
 

@@ -99,8 +99,8 @@ interface LayerSlots {
   out: number;
   /** Gradient of the loss with respect to this layer's pre-activation, [rows × ldOut]. */
   dz: number;
-  /** This layer's dropout mask for the batch, units per row (DropoutMaskStream's order), or null. */
-  mask: Float32Array | null;
+  /** This layer's dropout mask for the batch in the heap, units per row (DropoutMaskStream's order), or -1. */
+  mask: number;
 }
 
 /**
@@ -129,11 +129,13 @@ export class FastMlpTrainer {
   /**
    * @param state Adam's moments and step count, kept by the caller between runs (`iterations` is updated
    * every step, `m` and `v` by `syncToModel`).
+   * @param opts.threads 2: large kernel calls split with a helper thread (KernelHeap; same results); default 1.
    */
   constructor(
     private readonly plan: FastMlpPlan,
     private readonly adam: AdamSettings,
     private readonly state: { m: Float32Array[]; v: Float32Array[]; iterations: number },
+    opts: { threads?: number } = {},
   ) {
     let offset = 0;
     this.slots = plan.layers.map((l) => {
@@ -143,10 +145,10 @@ export class FastMlpTrainer {
       const kernel = offset;
       const bias = kernel + ldIn * ldOut;
       offset = bias + ldOut;
-      return { inputs, units, ldIn, ldOut, kernel, bias, post: 0, out: 0, dz: 0, mask: null };
+      return { inputs, units, ldIn, ldOut, kernel, bias, post: 0, out: 0, dz: 0, mask: -1 };
     });
     this.block = offset;
-    this.heap = new KernelHeap(4 * this.block + 8);
+    this.heap = new KernelHeap(4 * this.block + 8, { threads: opts.threads ?? 1 });
     const vars = this.variables();
     if (state.m.length !== vars.length || state.m.some((a, i) => a.length !== vars[i].size)) {
       state.m = vars.map((x) => new Float32Array(x.size));
@@ -191,7 +193,8 @@ export class FastMlpTrainer {
       if (l.dropout > 0) {
         s.out = offset;
         offset += rows * s.ldOut;
-        s.mask = new Float32Array(size * s.units);
+        s.mask = offset;
+        offset += rows * s.units;
       }
       s.dz = offset;
       offset += rows * s.ldOut;
@@ -223,15 +226,7 @@ export class FastMlpTrainer {
     layers.forEach((l, i) => {
       const s = slots[i];
       heap.gemm(size, s.units, s.inputs, input, s.ldIn, 1, s.kernel, s.ldOut, s.post, s.ldOut, l.bias ? s.bias : -1, l.relu);
-      if (s.mask) {
-        const { mask, units, ldOut, post, out } = s;
-        masks.fill(mask, size * units, l.dropout);
-        for (let r = 0; r < size; r++) {
-          const o = r * ldOut;
-          const mo = r * units - o;
-          for (let c = o; c < o + units; c++) h[out + c] = h[post + c] * mask[mo + c];
-        }
-      }
+      if (s.mask >= 0) heap.dropout(size, s.units, s.ldOut, s.post, s.out, s.mask, masks, l.dropout);
       input = s.out;
     });
 
@@ -291,7 +286,7 @@ export class FastMlpTrainer {
       if (relu) {
         const db = bias ? g + below.bias : this.scratch;
         h.fill(0, db, db + units);
-        heap.reluGradient(size, units, rows, ldOut, dhT, dzBelow, dzT, mask ? out : post, mask ? scale : 1, db, this.scratch - 1);
+        heap.reluGradient(size, units, rows, ldOut, dhT, dzBelow, dzT, mask >= 0 ? out : post, mask >= 0 ? scale : 1, db, this.scratch - 1);
       } else {
         gradientBelow(h, size, rows, units, ldOut, dhT, dzBelow, dzT, mask, bias ? g + below.bias : -1);
       }
@@ -343,13 +338,13 @@ function copyOut(h: Float32Array, at: number, to: Float32Array, rows: number, co
  * unless db < 0. (Layers with ReLU use the kernel `KernelHeap.reluGradient`.)
  */
 function gradientBelow(h: Float32Array, size: number, rows: number, units: number, ld: number, dhT: number, dz: number,
-  dzT: number, mask: Float32Array | null, db: number): void {
+  dzT: number, mask: number, db: number): void {
   if (db >= 0) h.fill(0, db, db + units);
   for (let r = 0; r < size; r++) {
     const o = r * ld;
     for (let c = 0, t = r; c < units; c++, t += rows) {
       let d = h[dhT + t];
-      if (mask) d *= mask[r * units + c];
+      if (mask >= 0) d *= h[mask + r * units + c];
       h[dz + o + c] = d;
       h[dzT + t] = d;
       if (db >= 0) h[db + c] += d;

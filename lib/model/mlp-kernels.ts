@@ -19,6 +19,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adamUpdate, type AdamStepConstants } from './adam';
+import { advanceState, maskConstants, type DropoutMaskStream } from './dropout';
+import { kernelThread, OP, type KernelThread } from './mlp-threads';
 
 /** Rows per register block (m is rounded up to this). */
 export const GEMM_ROWS = 4;
@@ -34,6 +36,9 @@ const FLAG_BIAS = 1, FLAG_RELU = 2;
 type ReluGradFn = (size: number, units: number, rows: number, ld: number, dhT: number, dz: number, dzT: number,
   act: number, db: number, constants: number) => void;
 
+type DropoutFn = (rows: number, units: number, state: number, threshold: number, scaleBits: number, post: number,
+  out: number, ld: number, mask: number) => number;
+
 type AdamFn = (count4: number, w: number, m: number, v: number, g: number, constants: number) => void;
 
 type GemmFn = (m4: number, n8: number, k: number, a: number, aRow: number, aCol: number, b: number, ldb: number,
@@ -41,16 +46,21 @@ type GemmFn = (m4: number, n8: number, k: number, a: number, aRow: number, aCol:
 
 /** Path of the assembled kernels (committed; rebuilt from mlp.wat by `npm run build-kernels`). */
 const MLP_KERNELS_WASM = join(__dirname, 'kernels', 'mlp.wasm');
+/** The same kernels over a shared memory (the build's `variant: shared` of mlp.wat), for the helper thread. */
+const MLP_KERNELS_SHARED_WASM = join(__dirname, 'kernels', 'mlp.shared.wasm');
+/** The shared variant's memory maximum in 64 KiB pages (scripts/build-kernels.ts SHARED_MEMORY_MAX_PAGES: 1 GiB). */
+const SHARED_MAX_PAGES = 16384;
 
 /**
- * The bytes of kernels/mlp.wasm. The one place the file is read: a browser bundle replaces this function
- * (e.g. with bytes inlined by the bundler).
+ * The bytes of kernels/mlp.wasm (or its shared-memory variant). The one place the files are read: a browser
+ * bundle replaces this function (e.g. with bytes inlined by the bundler).
  */
-function loadMlpKernelBytes(): Uint8Array {
-  return readFileSync(MLP_KERNELS_WASM);
+function loadMlpKernelBytes(shared = false): Uint8Array {
+  return readFileSync(shared ? MLP_KERNELS_SHARED_WASM : MLP_KERNELS_WASM);
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let compiledShared: WebAssembly.Module | null | undefined;
 
 /** The compiled module, or null where this runtime has no WebAssembly SIMD. */
 function simdModule(): WebAssembly.Module | null {
@@ -61,6 +71,40 @@ function simdModule(): WebAssembly.Module | null {
   }
   return compiled;
 }
+
+/** The shared-memory module, or null where this runtime lacks SIMD or shared WebAssembly memory. */
+function sharedModule(): WebAssembly.Module | null {
+  if (compiledShared === undefined) {
+    compiledShared = null;
+    if (simdModule() && typeof SharedArrayBuffer === 'function') {
+      const bytes = loadMlpKernelBytes(true);
+      if (WebAssembly.validate(bytes)) compiledShared = new WebAssembly.Module(bytes);
+    }
+  }
+  return compiledShared;
+}
+
+/** Chunks a large kernel call is cut into when a helper thread shares it (see lib/model/mlp-threads.ts). */
+const CHUNKS = 4;
+
+/** `total` items cut into at most `parts` consecutive non-empty ranges [start, count], as even as can be. */
+export function chunkRanges(total: number, parts: number = CHUNKS): Array<[number, number]> {
+  const n = Math.min(parts, total);
+  const out: Array<[number, number]> = [];
+  for (let i = 0, start = 0; i < n; i++) {
+    const end = Math.round(((i + 1) * total) / n);
+    out.push([start, end - start]);
+    start = end;
+  }
+  return out;
+}
+
+/** A float32's bits as an i32 (kernel arguments are i32: see lib/model/mlp-threads.ts). */
+const SCALE_BITS = new Float32Array(1);
+const SCALE_BITS_I32 = new Int32Array(SCALE_BITS.buffer);
+
+/** Multiply-adds below which a product is not split over two threads (the hand-over costs ~1–2 µs). */
+const SPLIT_MIN_MACS = 32_768;
 
 /** Whether this runtime runs the WebAssembly SIMD kernel (else KernelHeap uses the JavaScript loops). */
 export function haveSimdGemm(): boolean {
@@ -79,29 +123,56 @@ export class KernelHeap {
   private wasmGemm: GemmFn | null = null;
   private wasmAdam: AdamFn | null = null;
   private wasmReluGrad: ReluGradFn | null = null;
+  private wasmDropout: DropoutFn | null = null;
+  /** The helper thread computing half of each large kernel call (lib/model/mlp-threads.ts), or null. */
+  private readonly thread: KernelThread | null = null;
 
   /**
    * @param floats initial size in floats (zero-filled).
    * @param opts.simd false forces the JavaScript loops (for tests); default: SIMD when available.
+   * @param opts.threads 2 splits large kernel calls with a helper thread (same results, bit for bit) where
+   * the runtime has shared WebAssembly memory and worker threads and the machine two cores; default 1.
    */
-  constructor(floats: number, opts: { simd?: boolean } = {}) {
+  constructor(floats: number, opts: { simd?: boolean; threads?: number } = {}) {
     const module = opts.simd === false ? null : simdModule();
     this.simd = module !== null;
+    const shared = module && (opts.threads ?? 1) >= 2 && floats * 4 <= SHARED_MAX_PAGES * 65536 ? sharedModule() : null;
+    this.thread = shared ? kernelThread(shared) : null;
     if (module) {
-      this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((floats * 4) / 65536)) });
-      const instance = new WebAssembly.Instance(module, { env: { mem: this.memory } });
+      const pages = Math.max(1, Math.ceil((floats * 4) / 65536));
+      this.memory = this.thread
+        ? new WebAssembly.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true })
+        : new WebAssembly.Memory({ initial: pages });
+      const instance = new WebAssembly.Instance(this.thread ? shared! : module, { env: { mem: this.memory } });
       this.wasmGemm = instance.exports.gemm as GemmFn;
       this.wasmAdam = instance.exports.adam as AdamFn;
       this.wasmReluGrad = instance.exports.reluGrad as ReluGradFn;
+      this.wasmDropout = instance.exports.dropout as DropoutFn;
       this.f32 = new Float32Array(this.memory.buffer);
     } else {
       this.f32 = new Float32Array(floats);
     }
   }
 
+  /** Whether this heap splits kernel calls with a helper thread (the helper starts in the background). */
+  get threaded(): boolean {
+    return this.thread !== null;
+  }
+
+  /** The helper thread, bound to this heap's memory, if it is running; else null (compute alone). */
+  private helper(): KernelThread | null {
+    const t = this.thread;
+    if (!t || !t.ready) return null;
+    t.bind(this.memory!);
+    return t;
+  }
+
   /** Make the heap hold at least `floats` floats, keeping its contents. */
   grow(floats: number): void {
     if (floats <= this.f32.length) return;
+    if (this.thread && floats * 4 > SHARED_MAX_PAGES * 65536) {
+      throw new RangeError(`lib/model/mlp-kernels.ts: the MLP step needs ${Math.ceil((floats * 4) / 2 ** 20)} MiB, more than a shared heap's ${SHARED_MAX_PAGES / 16} MiB: use a smaller batch or SOUNDLAB_MLP_THREADS=1`);
+    }
     if (this.memory) {
       this.memory.grow(Math.ceil((floats * 4 - this.memory.buffer.byteLength) / 65536));
       this.f32 = new Float32Array(this.memory.buffer);
@@ -116,14 +187,40 @@ export class KernelHeap {
    * C = A·B (+ bias) (then ReLU), all in the heap. A is m × k, read at a + i·aRow + p·aCol; B is k × n
    * row-major with row stride ldb; C is m × n row-major with row stride ldc; bias (n floats) or -1.
    * Computes roundUp(m, 4) rows and roundUp(n, 8) columns: A, B, bias and C must have room for them.
+   * With a helper thread, a large product is cut into chunks of C's columns (or rows, `split`; the results
+   * are the same either way) that both threads compute.
    */
   gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, ldb: number,
-    c: number, ldc: number, bias = -1, relu = false): void {
+    c: number, ldc: number, bias = -1, relu = false, split: 'columns' | 'rows' = 'columns'): void {
     const m4 = Math.ceil(m / GEMM_ROWS);
     const n8 = Math.ceil(n / GEMM_COLS);
     const flags = (bias >= 0 ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0);
     if (this.wasmGemm) {
-      this.wasmGemm(m4, n8, k, a * 4, aRow * 4, aCol * 4, b * 4, ldb * 4, c * 4, ldc * 4, Math.max(bias, 0) * 4, flags);
+      const args = [m4, n8, k, a * 4, aRow * 4, aCol * 4, b * 4, ldb * 4, c * 4, ldc * 4, Math.max(bias, 0) * 4, flags];
+      const helper = m4 * n8 * k * GEMM_ROWS * GEMM_COLS >= SPLIT_MIN_MACS && (n8 >= 2 || m4 >= 2) ? this.helper() : null;
+      if (helper) {
+        // Chunks of C's column blocks (with B's columns and the bias), or of its row blocks (with A's rows).
+        // Every element of C is computed exactly as by one call.
+        const byColumns = m4 < 2 || (split === 'columns' && n8 >= 2);
+        const chunks = chunkRanges(byColumns ? n8 : m4).map(([from, count]) => {
+          const chunk = [...args];
+          if (byColumns) {
+            const shift = from * GEMM_COLS * 4;
+            chunk[1] = count;
+            chunk[6] += shift;
+            chunk[8] += shift;
+            chunk[10] += shift;
+          } else {
+            chunk[0] = count;
+            chunk[3] += from * GEMM_ROWS * args[4];
+            chunk[8] += from * GEMM_ROWS * args[9];
+          }
+          return chunk;
+        });
+        helper.run(OP.gemm, chunks, this.wasmGemm as (...a: number[]) => void);
+        return;
+      }
+      this.wasmGemm(...(args as Parameters<GemmFn>));
     } else {
       gemmJs(this.f32, m4 * GEMM_ROWS, n8 * GEMM_COLS, k, a, aRow, aCol, b, ldb, c, ldc, bias, relu);
     }
@@ -141,6 +238,14 @@ export class KernelHeap {
     const h = this.f32;
     if (this.wasmReluGrad) {
       h[scratch] = scale;
+      const helper = size * units >= SPLIT_MIN_MACS / 8 && units >= 2 ? this.helper() : null;
+      if (helper) {
+        // Chunks of the units (columns of dz, act and db; rows of dhT and dzT).
+        const chunks = chunkRanges(units).map(([c, count]) =>
+          [size, count, rows * 4, ld * 4, (dhT + c * rows) * 4, (dz + c) * 4, (dzT + c * rows) * 4, (act + c) * 4, (db + c) * 4, scratch * 4]);
+        helper.run(OP.reluGrad, chunks, this.wasmReluGrad as (...a: number[]) => void);
+        return;
+      }
       this.wasmReluGrad(size, units, rows * 4, ld * 4, dhT * 4, dz * 4, dzT * 4, act * 4, db * 4, scratch * 4);
       return;
     }
@@ -153,6 +258,36 @@ export class KernelHeap {
         h[dzT + t] = d;
         h[db + c] += d;
       }
+    }
+  }
+
+  /**
+   * Dropout with the stream's next masks: for r < rows, c < units, m = the stream's next mask value (row by
+   * row), mask[r·units + c] = m and out[r, c] = post[r, c] · m (post and out with row stride ld; offsets in
+   * floats). The `dropout` kernel draws the same values as `stream.fill` (units even; odd counts use it).
+   */
+  dropout(rows: number, units: number, ld: number, post: number, out: number, mask: number, stream: DropoutMaskStream, rate: number): void {
+    const h = this.f32;
+    const kernel = this.wasmDropout;
+    if (kernel && units % 2 === 0) {
+      const { scale, threshold } = maskConstants(rate);
+      SCALE_BITS[0] = scale;
+      const scaleBits = SCALE_BITS_I32[0];
+      stream.drawWith(rows * units, (state) => {
+        const at = (r: number, n: number): number[] =>
+          [n, units, advanceState(state, (r * units) / 2) | 0, threshold, scaleBits, (post + r * ld) * 4, (out + r * ld) * 4, ld * 4, (mask + r * units) * 4];
+        const helper = rows * units >= SPLIT_MIN_MACS / 4 && rows >= 2 ? this.helper() : null;
+        // Chunks of rows, each starting from its own place in the stream (draws are independent given their index).
+        if (helper) helper.run(OP.dropout, chunkRanges(rows).map(([r, n]) => at(r, n)), kernel as (...a: number[]) => void);
+        else kernel(...(at(0, rows) as Parameters<DropoutFn>));
+      });
+      return;
+    }
+    stream.fill(h.subarray(mask, mask + rows * units), rows * units, rate);
+    for (let r = 0; r < rows; r++) {
+      const o = r * ld;
+      const mo = mask + r * units - o;
+      for (let c = o; c < o + units; c++) h[out + c] = h[post + c] * h[mo + c];
     }
   }
 
@@ -173,7 +308,15 @@ export class KernelHeap {
       h[scratch + 4] = stepSize;
       h[scratch + 5] = invC2;
       h[scratch + 6] = epsilon;
-      this.wasmAdam(Math.ceil(count / 4), w * 4, m * 4, v * 4, g * 4, scratch * 4);
+      const count4 = Math.ceil(count / 4);
+      const helper = count >= SPLIT_MIN_MACS / 4 ? this.helper() : null;
+      if (helper) {
+        // Chunks of the weights (groups of 4).
+        const chunks = chunkRanges(count4).map(([from, n4]) => [n4, (w + 4 * from) * 4, (m + 4 * from) * 4, (v + 4 * from) * 4, (g + 4 * from) * 4, scratch * 4]);
+        helper.run(OP.adam, chunks, this.wasmAdam as (...a: number[]) => void);
+        return;
+      }
+      this.wasmAdam(count4, w * 4, m * 4, v * 4, g * 4, scratch * 4);
       return;
     }
     adamUpdate(h.subarray(w, w + count), h.subarray(m, m + count), h.subarray(v, v + count), h.subarray(g, g + count), k);

@@ -52,6 +52,12 @@ export interface TrainOptions {
    * Adam (default true; see lib/model/fast-mlp.ts). `false` forces the general autodiff step (for comparisons).
    */
   fastPath?: boolean;
+  /**
+   * Threads of the hand-written step (default TRAIN_DEFAULTS.threads = 2): 2 splits each large kernel call
+   * with a helper thread (lib/model/mlp-threads.ts), same weights bit for bit as 1. One core, or
+   * SOUNDLAB_MLP_THREADS=1 in the environment, means one thread.
+   */
+  threads?: number;
 }
 
 /** Per-epoch record, like Keras's `History.history` (val arrays are empty without validation). */
@@ -206,7 +212,7 @@ export async function train(model: tf.LayersModel, X: Features, y: Targets, opts
   const masks = new DropoutMaskStream(deriveSeed(seed, 'dropout'));
   const restoreDropout = useSeededDropout(model, masks);
   const plan = adam && opts.fastPath !== false ? planFastMlp(model, (internals as { loss?: unknown }).loss) : null;
-  const fast = plan && adam ? new FastMlpTrainer(plan, adam.settings, adam) : null;
+  const fast = plan && adam ? new FastMlpTrainer(plan, adam.settings, adam, { threads: opts.threads ?? TRAIN_DEFAULTS.threads }) : null;
   // The fast step reads rows and labels from the host: one copy of each for the whole run.
   const xHost = fast ? (xAll.dataSync() as Float32Array) : null;
   let labelsHost: Int32Array | null = null;

@@ -19,6 +19,8 @@ import {
 const ROWS = 5435; // the tutorial's training set
 const FEATURES = 40;
 const CLASSES = 10;
+/** Pause between alternating epochs, ms (see the loop). */
+const SETTLE_MS = 500;
 
 interface Figures {
   wall: number;
@@ -156,8 +158,14 @@ export async function run(): Promise<void> {
       await ourEpoch();
       const theirs: Figures[] = [];
       const mine: Figures[] = [];
+      // A pause between the two: both use the second core (OpenBLAS's threads, our helper thread), and
+      // OpenBLAS's threads keep spinning for a while after a call returns; back to back, whichever runs
+      // second would share its cores with the other's leftover spinning.
+      const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       for (let e = 0; e < epochs; e++) {
+        await settle();
         theirs.push(await runner.epoch());
+        await settle();
         mine.push(await timed(ourEpoch));
       }
       sklearn = medians(theirs);

@@ -9,6 +9,9 @@
 ;; `adamUpdate` in lib/model/adam.ts); test/model/mlp-kernels.test.ts compares them.
 ;; Memory is imported as env.mem (the caller owns and grows it). Pointers and strides are in bytes.
 ;; Build: `npm run build-kernels` (mlp.wasm is committed beside this file).
+;; The build also writes mlp.shared.wasm: this text with the memory import declared shared, so that
+;; lib/model/mlp-threads.ts can run half of each kernel call on a helper thread over the same memory.
+;; variant: shared
 (module
   (import "env" "mem" (memory 1))
 
@@ -236,4 +239,113 @@
       (local.set $dzT (i32.add (local.get $dzT) (i32.const 4)))
       (local.set $act (i32.add (local.get $act) (local.get $ld)))
       (local.set $dz (i32.add (local.get $dz) (local.get $ld)))
-      (br_if $eachRow (local.tee $rowsLeft (i32.sub (local.get $rowsLeft) (i32.const 1)))))))
+      (br_if $eachRow (local.tee $rowsLeft (i32.sub (local.get $rowsLeft) (i32.const 1))))))
+
+  ;; Dropout on a batch's activations with the seeded masks of DropoutMaskStream (lib/model/dropout.ts): for
+  ;; r < rows, c < units (units even),  m = keep ? scale : 0,  mask[r·units + c] = m,  out[r, c] = post[r, c] · m.
+  ;; The stream is mulberry32: draw j (j = 1, 2, …) is the hash of state + j·0x6d2b79f5, and decides two
+  ;; units, its low 16 bits the first and its high 16 bits the second (kept when below `threshold`). Draws
+  ;; are independent given j, so four are hashed at once, one per lane, giving 8 units; a row's last units
+  ;; (units not a multiple of 8) are drawn one pair at a time. Returns the state after the last draw.
+  (func (export "dropout")
+    (param $rows i32)
+    (param $units i32)      ;; even: a draw never straddles two rows
+    (param $state i32)      ;; the stream's state before the first draw
+    (param $threshold i32)  ;; keep when a 16-bit half < threshold (= round((1 − rate)·65536))
+    (param $scaleBits i32)  ;; 1 / (1 − rate), a float32's bits (every argument is an i32, see mlp-threads.ts)
+    (param $post i32) (param $out i32) (param $ld i32)  ;; activations before / after, row stride (bytes)
+    (param $mask i32)       ;; rows·units floats, dense
+    (result i32)
+    (local $rowsLeft i32) (local $left i32)            ;; rows left; units left in this row
+    (local $pPost i32) (local $pOut i32)                ;; walk one row
+    (local $lanes v128)                                 ;; the 4 draws' states
+    (local $t v128) (local $keepLo v128) (local $keepHi v128) (local $m0 v128) (local $m1 v128)
+    (local $limit v128) (local $scales v128)
+    (local $a i32) (local $h i32) (local $lo f32) (local $hi f32) (local $scale f32)
+    (local.set $scale (f32.reinterpret_i32 (local.get $scaleBits)))
+    (local.set $limit (i32x4.splat (local.get $threshold)))
+    (local.set $scales (f32x4.splat (local.get $scale)))
+    (local.set $rowsLeft (local.get $rows))
+    (block $done
+      (br_if $done (i32.eqz (local.get $rowsLeft)))
+      (loop $eachRow
+        (local.set $pPost (local.get $post))
+        (local.set $pOut (local.get $out))
+        (local.set $left (local.get $units))
+        ;; 8 units (4 draws) at a time
+        (block $wideDone
+          (loop $wide
+            (br_if $wideDone (i32.lt_u (local.get $left) (i32.const 8)))
+            ;; lanes k = 0..3: state + (k + 1)·0x6d2b79f5
+            (local.set $lanes
+              (i32x4.add (i32x4.splat (local.get $state))
+                (v128.const i32x4 0x6d2b79f5 0xda56f3ea 0x47826ddf 0xb4ade7d4)))
+            (local.set $state (i32.add (local.get $state) (i32.const 0xb4ade7d4)))
+            ;; t = imul(t ^ (t >>> 15), t | 1)
+            (local.set $t
+              (i32x4.mul
+                (v128.xor (local.get $lanes) (i32x4.shr_u (local.get $lanes) (i32.const 15)))
+                (v128.or (local.get $lanes) (i32x4.splat (i32.const 1)))))
+            ;; t ^= t + imul(t ^ (t >>> 7), t | 61)
+            (local.set $t
+              (v128.xor (local.get $t)
+                (i32x4.add (local.get $t)
+                  (i32x4.mul
+                    (v128.xor (local.get $t) (i32x4.shr_u (local.get $t) (i32.const 7)))
+                    (v128.or (local.get $t) (i32x4.splat (i32.const 61)))))))
+            ;; r = t ^ (t >>> 14); keep the low / high half's unit when it is below the threshold
+            (local.set $t (v128.xor (local.get $t) (i32x4.shr_u (local.get $t) (i32.const 14))))
+            (local.set $keepLo
+              (v128.and (local.get $scales)
+                (i32x4.lt_u (v128.and (local.get $t) (i32x4.splat (i32.const 0xffff))) (local.get $limit))))
+            (local.set $keepHi
+              (v128.and (local.get $scales)
+                (i32x4.lt_u (i32x4.shr_u (local.get $t) (i32.const 16)) (local.get $limit))))
+            ;; units in stream order: lo₀ hi₀ lo₁ hi₁ | lo₂ hi₂ lo₃ hi₃
+            (local.set $m0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $keepLo) (local.get $keepHi)))
+            (local.set $m1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $keepLo) (local.get $keepHi)))
+            (v128.store (local.get $mask) (local.get $m0))
+            (v128.store offset=16 (local.get $mask) (local.get $m1))
+            (v128.store (local.get $pOut) (f32x4.mul (v128.load (local.get $pPost)) (local.get $m0)))
+            (v128.store offset=16 (local.get $pOut) (f32x4.mul (v128.load offset=16 (local.get $pPost)) (local.get $m1)))
+            (local.set $mask (i32.add (local.get $mask) (i32.const 32)))
+            (local.set $pPost (i32.add (local.get $pPost) (i32.const 32)))
+            (local.set $pOut (i32.add (local.get $pOut) (i32.const 32)))
+            (local.set $left (i32.sub (local.get $left) (i32.const 8)))
+            (br $wide)))
+        ;; the row's last units, one draw (two units) at a time
+        (block $pairsDone
+          (loop $pairs
+            (br_if $pairsDone (i32.lt_u (local.get $left) (i32.const 2)))
+            (local.set $state (i32.add (local.get $state) (i32.const 0x6d2b79f5)))
+            (local.set $a (local.get $state))
+            (local.set $h
+              (i32.mul
+                (i32.xor (local.get $a) (i32.shr_u (local.get $a) (i32.const 15)))
+                (i32.or (local.get $a) (i32.const 1))))
+            (local.set $h
+              (i32.xor (local.get $h)
+                (i32.add (local.get $h)
+                  (i32.mul
+                    (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 7)))
+                    (i32.or (local.get $h) (i32.const 61))))))
+            (local.set $h (i32.xor (local.get $h) (i32.shr_u (local.get $h) (i32.const 14))))
+            (local.set $lo
+              (select (local.get $scale) (f32.const 0)
+                (i32.lt_u (i32.and (local.get $h) (i32.const 0xffff)) (local.get $threshold))))
+            (local.set $hi
+              (select (local.get $scale) (f32.const 0)
+                (i32.lt_u (i32.shr_u (local.get $h) (i32.const 16)) (local.get $threshold))))
+            (f32.store (local.get $mask) (local.get $lo))
+            (f32.store offset=4 (local.get $mask) (local.get $hi))
+            (f32.store (local.get $pOut) (f32.mul (f32.load (local.get $pPost)) (local.get $lo)))
+            (f32.store offset=4 (local.get $pOut) (f32.mul (f32.load offset=4 (local.get $pPost)) (local.get $hi)))
+            (local.set $mask (i32.add (local.get $mask) (i32.const 8)))
+            (local.set $pPost (i32.add (local.get $pPost) (i32.const 8)))
+            (local.set $pOut (i32.add (local.get $pOut) (i32.const 8)))
+            (local.set $left (i32.sub (local.get $left) (i32.const 2)))
+            (br $pairs)))
+        (local.set $post (i32.add (local.get $post) (local.get $ld)))
+        (local.set $out (i32.add (local.get $out) (local.get $ld)))
+        (br_if $eachRow (local.tee $rowsLeft (i32.sub (local.get $rowsLeft) (i32.const 1))))))
+    (local.get $state)))
