@@ -91,6 +91,11 @@ export const CNN_DEFAULTS = {
   learningRate: 0.001,
   /** Epochs without a lower validation loss before stopping (Keras EarlyStopping `patience`). */
   patience: 6,
+  /**
+   * SpecAugment masks on each training crop, drawn afresh every epoch: one time mask of up to this many
+   * frames and one frequency mask of up to this many mel bands (false: none).
+   */
+  specAugment: { timeMaskFrames: 20, freqMaskBands: 15 } as { timeMaskFrames: number; freqMaskBands: number } | false,
   /** Training clips held out (whole recordings when known) to pick the best epoch. */
   validationSplit: 0.15,
 } as const;

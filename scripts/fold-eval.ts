@@ -5,7 +5,9 @@
 //   options: --models baseline,mlp,cnn,cnn+aug  --epochs N (CNN budget)  --mlp-epochs 5,50  --augment SPEC
 //            --workers N  --seed N  --out results.json
 //            CNN recipe overrides (defaults: lib/defaults.ts CNN_DEFAULTS): --patience N  --batch-size N  --lr X
-//            --l2 X  --dropout X
+//            --l2 X  --dropout X  --spec-augment FRAMES,BANDS | none
+//            --trace-test: also print the test folder's accuracy after every epoch (a diagnostic of how well
+//            early stopping picks the epoch; the test folder never chooses anything)
 // Ctrl-C during a CNN's training stops it with the best weights so far and still scores the test folder.
 //
 // The MLP rows use the tutorial's recipe (40 MFCC means, lib/experiments' runSplit); the CNN rows the
@@ -21,7 +23,9 @@ import { CNN_DEFAULTS } from '../lib/defaults';
 import { featureOfSamples, featureTable, labelledItems, resolveExperimentParams, runSplit, type LabelledItem } from '../lib/experiments/run';
 import { selectBackend } from '../lib/model/backend';
 import { buildCnn, type CnnOptions } from '../lib/model/cnn';
-import { trainCnnOnClips, validationPatches, validationSplitOf, type CnnClipRows } from '../lib/model/cnn-recipe';
+import type { CnnFitOptions } from '../lib/model/cnn-train';
+import { clipMatrixFromPatches } from '../lib/model/crops';
+import { fitPatchScaler, trainCnnOnClips, validationPatches, validationSplitOf, type CnnClipRows } from '../lib/model/cnn-recipe';
 import { LabelEncoder } from '../lib/model/labels';
 import { classificationReport } from '../lib/model/metrics';
 import { argMax, predictClipProbabilities } from '../lib/model/predict';
@@ -44,6 +48,15 @@ function subset(c: CnnClipRows, idx: readonly number[]): CnnClipRows {
   };
 }
 
+/** `--spec-augment 20,15` (widest time mask in frames, frequency mask in bands) or `none`; unset: the default. */
+function specAugmentOf(text: string | undefined): CnnFitOptions['specAugment'] {
+  if (text === undefined) return undefined;
+  if (text === 'none') return false;
+  const [timeMaskFrames, freqMaskBands] = text.split(',').map(Number);
+  if (!(timeMaskFrames >= 0 && freqMaskBands >= 0)) throw new Error(`--spec-augment: expected FRAMES,BANDS or none, got ${text}`);
+  return { timeMaskFrames, freqMaskBands };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -61,6 +74,8 @@ async function main(): Promise<void> {
       lr: { type: 'string' },
       l2: { type: 'string' },
       dropout: { type: 'string' },
+      'spec-augment': { type: 'string' },
+      'trace-test': { type: 'boolean', default: false },
     },
   });
   if (!values.train || !values.test) throw new Error('usage: fold-eval --train DIR --test DIR [--models baseline,mlp,cnn,cnn+aug] [--epochs N] [--out FILE]');
@@ -148,14 +163,33 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       // Ctrl-C (SIGINT) ends the training with the best weights so far; the test fold is still scored.
       const interrupt = interruptOnSigint((line) => console.error(`${kind}: ${line}`));
+      // --trace-test: the test folder's accuracy after each epoch, standardised as the recipe does (statistics
+      // of the fitting clips), printed beside the epoch line; it never feeds back into training.
+      let traceX: tf.Tensor4D | null = null;
+      let traceRows: readonly number[] = [];
+      if (values['trace-test']) {
+        const scaler = fitPatchScaler(fit.rows.map((row, k) => clipMatrixFromPatches(row, fit.shapes[k], patchHop)));
+        const t = validationPatches(testClips, testClips.rows.map((_, k) => k), scaler);
+        traceX = tf.tensor4d(t.patches, [t.patches.length / (params.nMels * params.frames), params.nMels, params.frames, 1]);
+        traceRows = t.rowsPerClip;
+      }
+      const trace = (epoch: number) => {
+        if (!traceX) return;
+        const probs = predictClipProbabilities(model, traceX, traceRows);
+        const hits = probs.filter((p, k) => argMax(p) === testClips.labels[k]).length;
+        console.error(`${kind}: epoch ${epoch + 1}: test accuracy ${(hits / probs.length).toFixed(4)} (trace only)`);
+      };
       const r = await trainCnnOnClips(model, options, fit, {
+        onEpochEnd: (epoch) => trace(epoch),
         patchHop, validation, seed, workers,
         epochs: values.epochs ? Number(values.epochs) : undefined,
         patience: num(values.patience),
         batchSize: num(values['batch-size']),
+        specAugment: specAugmentOf(values['spec-augment']),
         log: (line) => console.error(`${kind}: ${line}`),
         signal: interrupt.signal,
       }).finally(() => interrupt.dispose());
+      traceX?.dispose();
       const trainSeconds = (performance.now() - t0) / 1000;
       const test = validationPatches(testClips, testClips.rows.map((_, k) => k), r.scaler);
       const x = tf.tensor4d(test.patches, [test.patches.length / (params.nMels * params.frames), params.nMels, params.frames, 1]);

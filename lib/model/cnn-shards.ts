@@ -2,7 +2,7 @@
 // shard arithmetic both sides use. Everything big lives in SharedArrayBuffers, laid out once per run:
 // the training clips' log-mel matrices, the weights, one gradient buffer per replica, the validation
 // patches and their predicted probabilities. Messages then carry only clip indices and crop starts.
-import { copyWindow, type ClipMatrix } from './crops';
+import { applyCropMask, copyWindow, type ClipMatrix } from './crops';
 
 /** What every replica can read (and the slices it writes): sent once, as workerData, never copied again. */
 export interface SharedStore {
@@ -69,20 +69,22 @@ export function createSharedStore(
 export interface Shard {
   clips: Int32Array;
   starts: Int32Array;
+  /** SpecAugment masks of each crop, 4 values per crop (randomCropMasks), or none. */
+  masks?: Int32Array;
 }
 
 /**
  * Split a batch (clip indices, crop starts) into `replicas` contiguous shards, sizes differing by at
  * most one, the larger ones first. Fixed by (batch, replicas) alone, so runs are reproducible.
  */
-export function splitBatch(clips: Int32Array, starts: Int32Array, replicas: number): Shard[] {
+export function splitBatch(clips: Int32Array, starts: Int32Array, replicas: number, masks?: Int32Array): Shard[] {
   const base = Math.floor(clips.length / replicas);
   const extra = clips.length % replicas;
   const shards: Shard[] = [];
   let from = 0;
   for (let r = 0; r < replicas; r++) {
     const size = base + (r < extra ? 1 : 0);
-    shards.push({ clips: clips.slice(from, from + size), starts: starts.slice(from, from + size) });
+    shards.push({ clips: clips.slice(from, from + size), starts: starts.slice(from, from + size), ...(masks ? { masks: masks.slice(4 * from, 4 * (from + size)) } : {}) });
     from += size;
   }
   return shards;
@@ -110,6 +112,7 @@ export function assembleShard(store: SharedStore, shard: Shard, x: Float32Array)
     const nFrames = store.clipFrames[k];
     const m: ClipMatrix = { data: store.clipData.subarray(store.clipOffset[k], store.clipOffset[k] + store.nMels * nFrames), nMels: store.nMels, nFrames };
     copyWindow(m, shard.starts[r], store.frames, x, r * size);
+    if (shard.masks) applyCropMask(x, r * size, store.nMels, store.frames, shard.masks, 4 * r);
     labels[r] = store.labels[k];
   });
   return labels;

@@ -25,7 +25,7 @@ import type { CnnOptions } from './cnn';
 import { CnnReplica, flatWeights, setFlatWeights, type ShardResult } from './cnn-replica';
 import { assembleShard, createSharedStore, splitBatch, splitRange, type Shard, type SharedStore } from './cnn-shards';
 import type { CnnWorkerData, CnnWorkerRequest } from './cnn-worker';
-import { randomCropStarts, type ClipMatrix } from './crops';
+import { randomCropMasks, randomCropStarts, type ClipMatrix, type CropMaskOptions } from './crops';
 import type { EpochLogs, History } from './train';
 
 /** Training clips: each one's whole (standardised) log-mel matrix and its class id. */
@@ -59,6 +59,12 @@ export interface CnnFitOptions {
   workers?: number;
   /** Validation clips: evaluated after every epoch (clip-level, mean over patches) for early stopping. */
   validation?: PatchValidationSet;
+  /**
+   * SpecAugment on every training crop, drawn afresh each epoch (seeded): one time mask of up to
+   * `timeMaskFrames` frames and one frequency mask of up to `freqMaskBands` bands, set to the mean (default
+   * CNN_DEFAULTS.specAugment; false: none).
+   */
+  specAugment?: CropMaskOptions | false;
   /** Stop after this many epochs without improvement of `monitor` (default CNN_DEFAULTS.patience; 0: never). */
   patience?: number;
   /**
@@ -225,7 +231,7 @@ class WorkerEngine implements ReplicaEngine {
 
   async gradients(version: number, shards: Shard[], batchRows: number): Promise<ShardResult[]> {
     const answers = await this.round<ShardResult>(
-      shards.map((s, i) => (s.clips.length ? { type: 'grad', version, clips: s.clips, starts: s.starts, batchRows, withPenalty: i === 0 } : null)),
+      shards.map((s, i) => (s.clips.length ? { type: 'grad', version, clips: s.clips, starts: s.starts, masks: s.masks, batchRows, withPenalty: i === 0 } : null)),
     );
     return answers.map((a) => a ?? { crossEntropySum: 0, correct: 0, penalty: 0, seconds: 0 });
   }
@@ -288,6 +294,7 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   const batchSize = opts.batchSize ?? CNN_DEFAULTS.batchSize;
   const seed = opts.seed ?? TRAIN_DEFAULTS.seed;
   const patience = opts.patience ?? CNN_DEFAULTS.patience;
+  const specAugment = opts.specAugment ?? CNN_DEFAULTS.specAugment;
   const monitor = opts.monitor ?? 'val_loss';
   const restoreBest = opts.restoreBestWeights ?? true;
   const verbose = opts.verbose ?? 1;
@@ -354,6 +361,7 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
     for (let epoch = 0; epoch < epochs && stopped === 'completed'; epoch++) {
       const started = performance.now();
       const starts = randomCropStarts(clipFrames, frames, seed, epoch);
+      const masks = specAugment ? randomCropMasks(n, nMels, frames, specAugment, seed, epoch) : null;
       const order = new Int32Array(n);
       for (let i = 0; i < n; i++) order[i] = i;
       for (let i = n - 1; i > 0; i--) {
@@ -377,7 +385,8 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
         }
         const clips = order.slice(from, Math.min(n, from + batchSize));
         const batchStarts = Int32Array.from(clips, (k) => starts[k]);
-        const shards = splitBatch(clips, batchStarts, engine.replicas);
+        const batchMasks = masks ? Int32Array.from({ length: 4 * clips.length }, (_, i) => masks[4 * clips[i >> 2] + (i & 3)]) : undefined;
+        const shards = splitBatch(clips, batchStarts, engine.replicas, batchMasks);
         const results = await engine.gradients(version, shards, clips.length);
         // Fixed order: replica 0's gradient, then replica 1's, … (an empty shard computed nothing).
         gradSum.set(store.grads[0]);

@@ -18,7 +18,7 @@ export interface CnnWorkerData {
 
 /** main → worker. `version` names the weights in store.weights; a replica reloads them when it changes. */
 export type CnnWorkerRequest =
-  | { type: 'grad'; version: number; clips: Int32Array; starts: Int32Array; batchRows: number; withPenalty: boolean }
+  | { type: 'grad'; version: number; clips: Int32Array; starts: Int32Array; masks?: Int32Array; batchRows: number; withPenalty: boolean }
   | { type: 'predict'; version: number; from: number; to: number };
 
 async function main(): Promise<void> {

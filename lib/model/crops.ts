@@ -87,3 +87,40 @@ export function randomCropStarts(nFrames: readonly number[], frames: number, see
   });
   return starts;
 }
+
+/** SpecAugment on training crops: the widest time mask (frames) and frequency mask (mel bands), one of each per crop. */
+export interface CropMaskOptions {
+  timeMaskFrames: number;
+  freqMaskBands: number;
+}
+
+/**
+ * Every clip's SpecAugment masks for one epoch (Park et al. 2019, as lib/augment's timeMask/freqMask, on the
+ * crop): 4 values per clip — first masked frame, frames masked, first masked band, bands masked — widths
+ * uniform in [0, max], positions uniform where the mask fits, from a stream seeded by (seed, epoch).
+ */
+export function randomCropMasks(count: number, nMels: number, frames: number, opts: CropMaskOptions, seed: number, epoch: number): Int32Array {
+  const rng = mulberry32(deriveSeed(seed, `masks/${epoch}`));
+  const masks = new Int32Array(4 * count);
+  const draw = (max: number, size: number, at: number) => {
+    const width = Math.floor(rng() * (Math.min(max, size) + 1));
+    masks[at] = Math.floor(rng() * (size - width + 1));
+    masks[at + 1] = width;
+  };
+  for (let k = 0; k < count; k++) {
+    draw(opts.timeMaskFrames, frames, 4 * k);
+    draw(opts.freqMaskBands, nMels, 4 * k + 2);
+  }
+  return masks;
+}
+
+/**
+ * Apply one crop's masks (randomCropMasks' 4 values at `mask[at]`) to the patch at `out[offset]` ([nMels, frames]
+ * row-major): the masked frames of every band and every frame of the masked bands become 0 — the mean, as
+ * the patches are standardised.
+ */
+export function applyCropMask(out: Float32Array, offset: number, nMels: number, frames: number, mask: Int32Array, at: number): void {
+  const [t0, tw, f0, fh] = [mask[at], mask[at + 1], mask[at + 2], mask[at + 3]];
+  if (tw > 0) for (let i = 0; i < nMels; i++) out.fill(0, offset + i * frames + t0, offset + i * frames + t0 + tw);
+  if (fh > 0) out.fill(0, offset + f0 * frames, offset + (f0 + fh) * frames);
+}

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadAudioSync } from '../../lib/audio';
 import { featureFromLogMel } from '../../lib/features/extract-job';
 import { logMelSpectrogram } from '../../lib/features/mfcc';
-import { clipMatrixFromPatches, copyWindow, CropError, randomCropStarts } from '../../lib/model/crops';
+import { assembleShard, createSharedStore, splitBatch } from '../../lib/model/cnn-shards';
+import { applyCropMask, clipMatrixFromPatches, copyWindow, CropError, randomCropMasks, randomCropStarts } from '../../lib/model/crops';
 import { describeWithFixtures, fixture } from '../fixtures';
 
 const patched = (data: Float32Array, nRows: number, nCols: number, frames: number, patchHop: number) =>
@@ -78,5 +79,54 @@ describe('copyWindow and randomCropStarts', () => {
     expect(Math.max(...widest)).toBe(45);
     expect(Array.from(a).filter((_, k) => nFrames[k] === 128).every((s) => s === 0)).toBe(true);
     expect(() => randomCropStarts([100], 128, 0, 0)).toThrow(CropError);
+  });
+});
+
+describe('SpecAugment masks on training crops', () => {
+  it('draws masks inside the crop, no wider than asked, the same for the same seed and epoch, fresh for the next', () => {
+    const opts = { timeMaskFrames: 20, freqMaskBands: 15 };
+    const a = randomCropMasks(500, 128, 128, opts, 3, 0);
+    expect(randomCropMasks(500, 128, 128, opts, 3, 0)).toEqual(a);
+    expect(randomCropMasks(500, 128, 128, opts, 3, 1)).not.toEqual(a);
+    const widths = new Set<number>();
+    for (let k = 0; k < 500; k++) {
+      const [t0, tw, f0, fh] = a.subarray(4 * k, 4 * k + 4);
+      expect(tw).toBeLessThanOrEqual(20);
+      expect(fh).toBeLessThanOrEqual(15);
+      expect(t0 + tw).toBeLessThanOrEqual(128);
+      expect(f0 + fh).toBeLessThanOrEqual(128);
+      widths.add(tw);
+    }
+    expect(widths.size).toBe(21); // every width 0…20 occurs
+  });
+
+  it('sets the masked frames of every band and every frame of the masked bands to 0, nothing else', () => {
+    const nMels = 6, frames = 10;
+    const out = Float32Array.from({ length: 2 + nMels * frames }, () => 1);
+    applyCropMask(out, 2, nMels, frames, Int32Array.from([3, 2, 4, 1]), 0);
+    for (let i = 0; i < nMels; i++) {
+      for (let t = 0; t < frames; t++) expect(out[2 + i * frames + t]).toBe((t === 3 || t === 4 || i === 4) ? 0 : 1);
+    }
+    expect(out[0]).toBe(1);
+    expect(out[1]).toBe(1);
+  });
+
+  it('splitBatch hands each shard its crops’ masks, and assembleShard applies them', () => {
+    const nMels = 4, frames = 8;
+    const clip = { data: Float32Array.from({ length: nMels * 12 }, (_, k) => k + 1), nMels, nFrames: 12 };
+    const store = createSharedStore([clip, clip, clip], Int32Array.from([0, 1, 2]), { nMels, frames, classCount: 3, parameterCount: 1, replicas: 2 }, null, 0);
+    const masks = Int32Array.from([0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 3, 1]);
+    const shards = splitBatch(Int32Array.from([0, 1, 2]), Int32Array.from([0, 2, 4]), 2, masks);
+    expect(Array.from(shards[0].masks!)).toEqual([0, 0, 0, 0, 1, 2, 0, 0]);
+    expect(Array.from(shards[1].masks!)).toEqual([0, 0, 3, 1]);
+    const x = new Float32Array(2 * nMels * frames);
+    assembleShard(store, shards[0], x);
+    // Crop 1 (start 2): frames 1 and 2 of the crop are masked in every band.
+    const second = x.subarray(nMels * frames);
+    for (let i = 0; i < nMels; i++) {
+      for (let t = 0; t < frames; t++) expect(second[i * frames + t]).toBe(t === 1 || t === 2 ? 0 : i * 12 + 2 + t + 1);
+    }
+    // Crop 0 is unmasked.
+    expect(x[0]).toBe(1);
   });
 });

@@ -25,6 +25,17 @@ function filled(threads: number): KernelHeap {
   return heap;
 }
 
+/** The same contents in a one-thread heap and a two-thread heap (its helper running). */
+async function twoHeaps(): Promise<[KernelHeap, KernelHeap]> {
+  const one = filled(1);
+  const two = filled(2);
+  await helperReady(two);
+  two.f32.set(one.f32.subarray(0, N));
+  return [one, two];
+}
+
+const k = adamStepConstants({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, 3);
+
 describe.runIf(haveSimdGemm())('MLP step on two threads (lib/model/mlp-threads.ts)', () => {
   beforeAll(async () => {
     await selectBackend({ quiet: true });
@@ -55,11 +66,7 @@ describe.runIf(haveSimdGemm())('MLP step on two threads (lib/model/mlp-threads.t
   });
 
   it('every split kernel call leaves the heap exactly as one thread does', async () => {
-    const one = filled(1);
-    const two = filled(2);
-    await helperReady(two);
-    two.f32.set(one.f32.subarray(0, N));
-    const k = adamStepConstants({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, 3);
+    const [one, two] = await twoHeaps();
     const streams = [new DropoutMaskStream(5), new DropoutMaskStream(5)];
     const ops: Array<[string, (h: KernelHeap, i: number) => void]> = [
       ['forward (split by columns)', (h) => h.gemm(32, 256, 256, 0, 256, 1, 10_000, 256, 80_000, 256, 90_000, true)],
@@ -89,11 +96,7 @@ describe.runIf(haveSimdGemm())('MLP step on two threads (lib/model/mlp-threads.t
   });
 
   it('jobs of two chunks then four, back to back, never mix (a late helper takes no chunk of a job being written)', async () => {
-    const one = filled(1);
-    const two = filled(2);
-    await helperReady(two);
-    two.f32.set(one.f32.subarray(0, N));
-    const k = adamStepConstants({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, 3);
+    const [one, two] = await twoHeaps();
     for (let rep = 0; rep < 20_000; rep++) {
       for (const h of [one, two]) {
         h.gemm(8, 16, 256, 0, 256, 1, 10_000, 16, 95_000, 16); // 2 chunks of 1 column block
