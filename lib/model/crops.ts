@@ -97,13 +97,14 @@ export interface CropMaskOptions {
 /**
  * Every clip's SpecAugment masks for one epoch (Park et al. 2019, as lib/augment's timeMask/freqMask, on the
  * crop): 4 values per clip — first masked frame, frames masked, first masked band, bands masked — widths
- * uniform in [0, max], positions uniform where the mask fits, from a stream seeded by (seed, epoch).
+ * uniform in [0, max], positions uniform where the mask fits, from a stream seeded by (seed, epoch). A mask
+ * never covers more than a quarter of the crop's frames or bands (small patches keep most of their content).
  */
 export function randomCropMasks(count: number, nMels: number, frames: number, opts: CropMaskOptions, seed: number, epoch: number): Int32Array {
   const rng = mulberry32(deriveSeed(seed, `masks/${epoch}`));
   const masks = new Int32Array(4 * count);
   const draw = (max: number, size: number, at: number) => {
-    const width = Math.floor(rng() * (Math.min(max, size) + 1));
+    const width = Math.floor(rng() * (Math.min(max, Math.floor(size / 4)) + 1));
     masks[at] = Math.floor(rng() * (size - width + 1));
     masks[at + 1] = width;
   };

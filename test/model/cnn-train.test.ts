@@ -112,7 +112,7 @@ describe('fitCnnOnCrops', () => {
     const perEpoch: Float32Array[] = [];
     const lines: string[] = [];
     const r = await fitCnnOnCrops(model, options, clips(30, 0), {
-      epochs: 40, batchSize: 8, seed: 1, workers: 0, patience: 3, monitor: 'val_loss', validation: validation(12),
+      epochs: 40, batchSize: 8, seed: 1, workers: 0, patience: 3, monitor: 'val_loss', validation: validation(12), specAugment: false,
       log: (l) => lines.push(l),
       onEpochEnd: () => void perEpoch.push(flatWeights(model)),
     });
