@@ -96,6 +96,11 @@ export const CNN_DEFAULTS = {
    * frames and one frequency mask of up to this many mel bands (false: none).
    */
   specAugment: { timeMaskFrames: 20, freqMaskBands: 15 } as { timeMaskFrames: number; freqMaskBands: number } | false,
+  /**
+   * Moving average of the weights after every step (Keras `Adam(use_ema=True, ema_momentum=0.99)`):
+   * validation, early stopping and the final model use it (0: off).
+   */
+  emaMomentum: 0.99,
   /** Training clips held out (whole recordings when known) to pick the best epoch. */
   validationSplit: 0.15,
 } as const;

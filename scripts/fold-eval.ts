@@ -5,7 +5,7 @@
 //   options: --models baseline,mlp,cnn,cnn+aug  --epochs N (CNN budget)  --mlp-epochs 5,50  --augment SPEC
 //            --workers N  --seed N  --out results.json
 //            CNN recipe overrides (defaults: lib/defaults.ts CNN_DEFAULTS): --patience N  --batch-size N  --lr X
-//            --l2 X  --dropout X  --spec-augment FRAMES,BANDS | none
+//            --l2 X  --dropout X  --spec-augment FRAMES,BANDS | none  --ema M (weights' moving average; 0: off)
 //            --trace-test: also print the test folder's accuracy after every epoch (a diagnostic of how well
 //            early stopping picks the epoch; the test folder never chooses anything)
 // Ctrl-C during a CNN's training stops it with the best weights so far and still scores the test folder.
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       dropout: { type: 'string' },
       'spec-augment': { type: 'string' },
       'trace-test': { type: 'boolean', default: false },
+      ema: { type: 'string' },
     },
   });
   if (!values.train || !values.test) throw new Error('usage: fold-eval --train DIR --test DIR [--models baseline,mlp,cnn,cnn+aug] [--epochs N] [--out FILE]');
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
         patience: num(values.patience),
         batchSize: num(values['batch-size']),
         specAugment: specAugmentOf(values['spec-augment']),
+        emaMomentum: num(values.ema),
         log: (line) => console.error(`${kind}: ${line}`),
         signal: interrupt.signal,
       }).finally(() => interrupt.dispose());

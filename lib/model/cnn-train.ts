@@ -65,6 +65,13 @@ export interface CnnFitOptions {
    * CNN_DEFAULTS.specAugment; false: none).
    */
   specAugment?: CropMaskOptions | false;
+  /**
+   * Exponential moving average of the weights (Keras's `Adam(use_ema=True, ema_momentum=…)`): after every step
+   * ema ← m·ema + (1 − m)·weights. Validation, early stopping and the weights the model ends with are the
+   * average's — a smoothed model, where the raw weights jump from epoch to epoch (default
+   * CNN_DEFAULTS.emaMomentum; 0: off).
+   */
+  emaMomentum?: number;
   /** Stop after this many epochs without improvement of `monitor` (default CNN_DEFAULTS.patience; 0: never). */
   patience?: number;
   /**
@@ -79,7 +86,7 @@ export interface CnnFitOptions {
   /** 1 (default) logs one Keras-shaped line per epoch, with patches/s and an ETA; 0 nothing. */
   verbose?: 0 | 1;
   log?: (line: string) => void;
-  /** Called after each epoch; return false to stop. */
+  /** Called after each epoch (the model then holds the weights' moving average, if one is kept); return false to stop. */
   onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean | Promise<void | boolean>;
   /** Aborting it (e.g. on Ctrl-C) ends training after the current step, keeping the best weights so far. */
   signal?: AbortSignal;
@@ -295,6 +302,8 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   const seed = opts.seed ?? TRAIN_DEFAULTS.seed;
   const patience = opts.patience ?? CNN_DEFAULTS.patience;
   const specAugment = opts.specAugment ?? CNN_DEFAULTS.specAugment;
+  const emaMomentum = opts.emaMomentum ?? CNN_DEFAULTS.emaMomentum;
+  if (!(emaMomentum >= 0 && emaMomentum < 1)) throw new CnnTrainError(`emaMomentum must be in [0, 1), got ${emaMomentum}`);
   const monitor = opts.monitor ?? 'val_loss';
   const restoreBest = opts.restoreBestWeights ?? true;
   const verbose = opts.verbose ?? 1;
@@ -342,6 +351,8 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   const gradSum = new Float32Array(parameterCount);
   let version = 0;
   let best: { value: number; epoch: number; weights: Float32Array } | null = null;
+  /** The weights' moving average (emaMomentum > 0), started at the first step's weights. */
+  let ema: Float32Array | null = null;
   let sinceBest = 0;
   let stopped: CnnFitResult['stopped'] = 'completed';
   let trainSeconds = 0;
@@ -400,6 +411,7 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
         tf.dispose(grads);
         flatWeights(model, store.weights);
         version++;
+        if (emaMomentum > 0) ema = movingAverage(ema, store.weights, emaMomentum);
         for (const r of results) {
           replicaSeconds += r.seconds / engine.replicas;
           lossSum += r.crossEntropySum + r.penalty * clips.length;
@@ -413,7 +425,17 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
       if (stopped === 'interrupted') break;
       const logs: EpochLogs = { loss: lossSum / n, acc: correct / n };
       if (val) {
+        // Validation sees the moving average: swapped into the replicas' weights, then swapped back.
+        const current = ema ? store.weights.slice() : null;
+        if (ema) {
+          store.weights.set(ema);
+          version++;
+        }
         await engine.predict(version, splitRange(valRows, engine.replicas));
+        if (current) {
+          store.weights.set(current);
+          version++;
+        }
         const scores = clipLevelScores(store.valProbs, val.rowsPerClip, val.labels, classCount);
         logs.val_loss = scores.loss;
         logs.val_acc = scores.acc;
@@ -421,7 +443,7 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
         history.valAcc.push(scores.acc);
         const value = monitor === 'val_acc' ? scores.acc : -scores.loss;
         if (!best || value > best.value) {
-          best = { value, epoch, weights: store.weights.slice() };
+          best = { value, epoch, weights: (ema ?? store.weights).slice() };
           sinceBest = 0;
         } else sinceBest++;
       }
@@ -437,7 +459,14 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
         stopped = 'early';
         if (verbose) log(`early stopping: ${monitor} has not improved for ${patience} epochs; best epoch ${best!.epoch + 1} (${monitor} ${monitor === 'val_acc' ? best!.value.toFixed(4) : (-best!.value).toFixed(4)})`);
       }
-      if ((await opts.onEpochEnd?.(epoch, logs)) === false && stopped === 'completed') stopped = 'callback';
+      if (opts.onEpochEnd) {
+        // The callback sees the model validation saw: the moving average, swapped in for the call (as Keras's
+        // SwapEMAWeights does for callbacks), then the training weights back.
+        if (ema) setFlatWeights(model, ema);
+        const answer = await opts.onEpochEnd(epoch, logs);
+        if (ema) setFlatWeights(model, store.weights);
+        if (answer === false && stopped === 'completed') stopped = 'callback';
+      }
     }
   } finally {
     await engine.close();
@@ -446,8 +475,18 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   if (best && restoreBest) {
     setFlatWeights(model, best.weights);
     bestEpoch = best.epoch;
+  } else if (ema) {
+    setFlatWeights(model, ema); // as Keras's use_ema: the model ends with the average
   }
   return { history, bestEpoch, stopped, workers, patchesPerSecond: trainSeconds > 0 ? trainPatches / trainSeconds : 0, stepSeconds: trainSeconds, replicaSeconds };
+}
+
+/** ema ← m·ema + (1 − m)·w in place (a copy of w when there is no average yet); returns the average. */
+export function movingAverage(ema: Float32Array | null, w: Float32Array, m: number): Float32Array {
+  if (!ema) return w.slice();
+  const k = 1 - m;
+  for (let i = 0; i < w.length; i++) ema[i] = m * ema[i] + k * w[i];
+  return ema;
 }
 
 /**

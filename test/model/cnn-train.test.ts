@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../lib/model/backend';
 import { buildCnn, type CnnOptions } from '../../lib/model/cnn';
 import { CnnReplica, flatWeights } from '../../lib/model/cnn-replica';
-import { clipLevelScores, fitCnnOnCrops, formatCnnEpochLine, type CropTrainingSet, type PatchValidationSet } from '../../lib/model/cnn-train';
+import { clipLevelScores, fitCnnOnCrops, formatCnnEpochLine, movingAverage, type CropTrainingSet, type PatchValidationSet } from '../../lib/model/cnn-train';
 import type { ClipMatrix } from '../../lib/model/crops';
 
 const options: CnnOptions = { classCount: 3, nMels: 12, frames: 10, filters: [4, 6], denseUnits: 8, padding: 'same', seed: 3 };
@@ -112,7 +112,7 @@ describe('fitCnnOnCrops', () => {
     const perEpoch: Float32Array[] = [];
     const lines: string[] = [];
     const r = await fitCnnOnCrops(model, options, clips(30, 0), {
-      epochs: 40, batchSize: 8, seed: 1, workers: 0, patience: 3, monitor: 'val_loss', validation: validation(12), specAugment: false,
+      epochs: 40, batchSize: 8, seed: 1, workers: 0, patience: 3, monitor: 'val_loss', validation: validation(12), specAugment: false, emaMomentum: 0,
       log: (l) => lines.push(l),
       onEpochEnd: () => void perEpoch.push(flatWeights(model)),
     });
@@ -124,6 +124,35 @@ describe('fitCnnOnCrops', () => {
     expect(Math.max(...r.history.valAcc)).toBeGreaterThan(0.8); // the loud band is easy to find
     expect(lines[0]).toMatch(/^Epoch 1\/40 - [\d.]+s - [\d.]+ patches\/s - ETA \S+ - loss: [\d.]+ - acc: [\d.]+ - val_loss: [\d.]+ - val_acc: [\d.]+$/);
     model.dispose();
+  }, 60_000);
+
+  it('movingAverage: starts at the weights, then m·ema + (1 − m)·w', () => {
+    const first = movingAverage(null, Float32Array.from([1, 2]), 0.9);
+    expect(Array.from(first)).toEqual([1, 2]);
+    const next = movingAverage(first, Float32Array.from([11, 2]), 0.9);
+    expect(next).toBe(first);
+    expect(next[0]).toBeCloseTo(2, 5);
+    expect(next[1]).toBeCloseTo(2, 5);
+  });
+
+  it('with the weights\' moving average, validation and the restored model are the average\'s (what onEpochEnd sees)', async () => {
+    const model = buildCnn(options);
+    const seen: Float32Array[] = [];
+    const raw: Float32Array[] = [];
+    const r = await fitCnnOnCrops(model, options, clips(30, 0), {
+      epochs: 6, batchSize: 8, seed: 1, workers: 0, patience: 0, validation: validation(6), verbose: 0, emaMomentum: 0.9,
+      onEpochEnd: () => void seen.push(flatWeights(model)),
+    });
+    expect(Array.from(flatWeights(model))).toEqual(Array.from(seen[r.bestEpoch!]));
+    // The average differs from the raw weights of the same epoch (read from a run without the average).
+    const plain = buildCnn(options);
+    await fitCnnOnCrops(plain, options, clips(30, 0), {
+      epochs: 6, batchSize: 8, seed: 1, workers: 0, patience: 0, validation: validation(6), verbose: 0, emaMomentum: 0,
+      onEpochEnd: () => void raw.push(flatWeights(plain)),
+    });
+    expect(Array.from(seen[5])).not.toEqual(Array.from(raw[5]));
+    model.dispose();
+    plain.dispose();
   }, 60_000);
 
   it('an abort ends training after the current step with the best weights so far', async () => {
