@@ -86,11 +86,13 @@ export const CNN_DEFAULTS = {
    * project's check: three UrbanSound8K folds (2 148 clips) in under 20 minutes on 2 cores, features
    * included. `--epochs` overrides the budget.
    */
-  epochs: 30,
+  epochs: 35,
   batchSize: 32,
   learningRate: 0.001,
-  /** Epochs without a lower validation loss before stopping (Keras EarlyStopping `patience`). */
-  patience: 6,
+  /** What early stopping watches: the validation accuracy of the weights' moving average (see emaMomentum). */
+  monitor: 'val_acc' as 'val_acc' | 'val_loss',
+  /** Epochs without a better `monitor` before stopping (Keras EarlyStopping `patience`). */
+  patience: 8,
   /**
    * SpecAugment masks on each training crop, drawn afresh every epoch: one time mask of up to this many
    * frames and one frequency mask of up to this many mel bands (false: none).

@@ -169,8 +169,8 @@ describe('fitCnnOnCrops', () => {
     });
     expect(r.stopped).toBe('interrupted');
     expect(r.history.epoch).toEqual([0, 1]);
-    // The default monitor: the lower val_loss wins.
-    const best = r.history.valLoss[1] < r.history.valLoss[0] ? 1 : 0;
+    // The default monitor (CNN_DEFAULTS.monitor): the higher val_acc wins, the earlier epoch on a tie.
+    const best = r.history.valAcc[1] > r.history.valAcc[0] ? 1 : 0;
     expect(r.bestEpoch).toBe(best);
     expect(Array.from(flatWeights(model))).toEqual(Array.from(perEpoch[best]));
     model.dispose();
