@@ -7,6 +7,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
+import { TRAIN_DEFAULTS } from '../../lib/defaults';
 import { mulberry32 } from '../../lib/util/random';
 import {
   buildMlp,
@@ -172,7 +173,7 @@ export async function run(): Promise<void> {
       const ours = medians(mine);
       report('scikit-learn MLPClassifier', sklearn, null);
       console.log(`${''.padEnd(37)}(${runner.description()}; epochs alternate with ours)`);
-      report('soundlab train() (wasm SIMD step)', ours, sklearn);
+      report(`soundlab train() (wasm SIMD step, ${TRAIN_DEFAULTS.threads} threads)`, ours, sklearn);
       // Under load the two medians can come from differently loaded epochs; the ratio within each pair
       // (taken seconds apart) is the steadier figure, so the verdict uses its median.
       const wallRatio = median(mine.map((f, e) => f.wall / theirs[e].wall));
