@@ -90,6 +90,53 @@ export function groupSplit(groups: readonly string[], opts: SplitOptions & { tes
   return split;
 }
 
+/**
+ * Hold out whole groups, class by class: for each class (a group counts for the class most of its items
+ * have), its groups are shuffled (seeded) and taken while each brings the class's held-out count closer to
+ * `validationSplit` of its items — never the class's last group. The held-out side then has every class that has two or
+ * more groups, in about the training side's proportions; a plain groupSplit can draw a few big
+ * recordings of one or two classes (UrbanSound8K recordings run to dozens of slices).
+ */
+export function stratifiedGroupSplit(groups: readonly string[], labels: readonly string[], opts: SplitOptions = {}): Split {
+  if (groups.length !== labels.length) throw new SplitError(`${groups.length} groups for ${labels.length} labels`);
+  const heldOut = heldOutFraction(opts);
+  const votes = new Map<string, Map<string, number>>();
+  groups.forEach((g, i) => {
+    const v = votes.get(g) ?? new Map<string, number>();
+    v.set(labels[i], (v.get(labels[i]) ?? 0) + 1);
+    votes.set(g, v);
+  });
+  const byClass = new Map<string, { group: string; size: number }[]>();
+  for (const g of [...votes.keys()].sort()) {
+    const v = votes.get(g)!;
+    const label = [...v.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+    const size = [...v.values()].reduce((a, b) => a + b, 0);
+    byClass.set(label, [...(byClass.get(label) ?? []), { group: g, size }]);
+  }
+  const rng = mulberry32(deriveSeed(opts.seed ?? TRAIN_DEFAULTS.seed, 'stratified-groups'));
+  const testGroups = new Set<string>();
+  for (const label of [...byClass.keys()].sort()) {
+    const members = shuffleInPlace(byClass.get(label)!, rng);
+    const target = heldOut * members.reduce((a, m) => a + m.size, 0);
+    let taken = 0;
+    let left = members.length;
+    for (const m of members) {
+      if (taken >= target || left === 1) break;
+      // Take the group only if it brings the held-out count closer to the target (a big recording that
+      // would overshoot is skipped for smaller ones), and never the class's last group on the training side.
+      if (Math.abs(taken + m.size - target) <= Math.abs(taken - target)) {
+        testGroups.add(m.group);
+        taken += m.size;
+        left--;
+      }
+    }
+  }
+  const split: Split = { train: [], test: [] };
+  groups.forEach((g, i) => (testGroups.has(g) ? split.test : split.train).push(i));
+  if (split.train.length === 0 || split.test.length === 0) throw new SplitError('one side of the stratified group split is empty (too few groups per class)');
+  return split;
+}
+
 /** Groups present on both sides of a split (the leak a random split causes on UrbanSound8K). */
 export function sharedGroups(groups: readonly (string | undefined)[], split: Split): string[] {
   const trainGroups = new Set(split.train.map((i) => groups[i]).filter((g): g is string => g !== undefined));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossValidate, foldSplits, groupSplit, meanStd, sharedGroups, stratifiedSplit, warnIfLeaky } from '../../lib/model/splits';
+import { crossValidate, foldSplits, groupSplit, meanStd, sharedGroups, SplitError, stratifiedGroupSplit, stratifiedSplit, warnIfLeaky } from '../../lib/model/splits';
 
 const labels = [...Array(100)].map((_, i) => (i % 10 < 7 ? 'common' : i % 10 < 9 ? 'mid' : 'rare'));
 
@@ -59,5 +59,41 @@ describe('folds and cross-validation', () => {
     expect(cv.mean).toBeCloseTo(5 / 3, 12);
     expect(cv.std).toBeCloseTo(Math.sqrt(2 / 9), 12);
     expect(meanStd([2, 4])).toEqual({ mean: 3, std: 1 });
+  });
+});
+
+describe('stratifiedGroupSplit', () => {
+  // 3 classes; class "a" has one huge recording (40 items) and five small ones (4 each); "c" has one recording.
+  const groups: string[] = [];
+  const labels: string[] = [];
+  const add = (g: string, label: string, n: number) => {
+    for (let i = 0; i < n; i++) {
+      groups.push(g);
+      labels.push(label);
+    }
+  };
+  add('big', 'a', 40);
+  for (let k = 0; k < 5; k++) add(`a${k}`, 'a', 4);
+  for (let k = 0; k < 8; k++) add(`b${k}`, 'b', 5);
+  add('c0', 'c', 10);
+
+  it('holds out whole groups of every class that has two or more, close to the fraction, never a class\'s last group', () => {
+    for (const seed of [0, 1, 2, 3]) {
+      const split = stratifiedGroupSplit(groups, labels, { validationSplit: 0.2, seed });
+      expect(sharedGroups(groups, split)).toEqual([]);
+      const held = (label: string) => split.test.filter((i) => labels[i] === label).length;
+      // Class a has 60 items: 12 is the target, and the 40-item recording would overshoot it.
+      expect(held('a')).toBeGreaterThan(0);
+      expect(held('a')).toBeLessThanOrEqual(16);
+      expect(held('b')).toBe(10);
+      // Class c is one recording: it stays on the training side.
+      expect(held('c')).toBe(0);
+      expect(stratifiedGroupSplit(groups, labels, { validationSplit: 0.2, seed })).toEqual(split);
+    }
+  });
+
+  it('refuses mismatched inputs and a split that leaves nothing out', () => {
+    expect(() => stratifiedGroupSplit(['g'], ['a', 'b'])).toThrow(SplitError);
+    expect(() => stratifiedGroupSplit(['g', 'h'], ['a', 'b'], { validationSplit: 0.2 })).toThrow(/empty/);
   });
 });
