@@ -94,6 +94,12 @@ export const CNN_DEFAULTS = {
   /** Epochs without a better `monitor` before stopping (Keras EarlyStopping `patience`). */
   patience: 8,
   /**
+   * Epochs before early stopping starts watching (Keras EarlyStopping `start_from_epoch`): the moving
+   * average trails the weights by a few epochs, and in the first ones a held-out accuracy that peaks by
+   * chance (a few classes right) would be kept over the better model that follows.
+   */
+  startFromEpoch: 10,
+  /**
    * SpecAugment masks on each training crop, drawn afresh every epoch: one time mask of up to this many
    * frames and one frequency mask of up to this many mel bands (false: none).
    */

@@ -6,6 +6,7 @@
 //            --workers N  --seed N  --out results.json
 //            CNN recipe overrides (defaults: lib/defaults.ts CNN_DEFAULTS): --patience N  --batch-size N  --lr X
 //            --l2 X  --dropout X  --spec-augment FRAMES,BANDS | none  --ema M (weights' moving average; 0: off)
+//            --start-from-epoch N
 //            --trace-test: also print the test folder's accuracy after every epoch (a diagnostic of how well
 //            early stopping picks the epoch; the test folder never chooses anything)
 // Ctrl-C during a CNN's training stops it with the best weights so far and still scores the test folder.
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
       'spec-augment': { type: 'string' },
       'trace-test': { type: 'boolean', default: false },
       ema: { type: 'string' },
+      'start-from-epoch': { type: 'string' },
     },
   });
   if (!values.train || !values.test) throw new Error('usage: fold-eval --train DIR --test DIR [--models baseline,mlp,cnn,cnn+aug] [--epochs N] [--out FILE]');
@@ -188,6 +190,7 @@ async function main(): Promise<void> {
         batchSize: num(values['batch-size']),
         specAugment: specAugmentOf(values['spec-augment']),
         emaMomentum: num(values.ema),
+        startFromEpoch: num(values['start-from-epoch']),
         log: (line) => console.error(`${kind}: ${line}`),
         signal: interrupt.signal,
       }).finally(() => interrupt.dispose());

@@ -72,6 +72,12 @@ export interface CnnFitOptions {
    * CNN_DEFAULTS.emaMomentum; 0: off).
    */
   emaMomentum?: number;
+  /**
+   * Epochs to train before early stopping starts watching (Keras EarlyStopping `start_from_epoch`): earlier
+   * epochs are validated and logged but can neither be the best nor count against `patience` (default
+   * CNN_DEFAULTS.startFromEpoch).
+   */
+  startFromEpoch?: number;
   /** Stop after this many epochs without improvement of `monitor` (default CNN_DEFAULTS.patience; 0: never). */
   patience?: number;
   /**
@@ -302,6 +308,8 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   const batchSize = opts.batchSize ?? CNN_DEFAULTS.batchSize;
   const seed = opts.seed ?? TRAIN_DEFAULTS.seed;
   const patience = opts.patience ?? CNN_DEFAULTS.patience;
+  // Never past the last epoch: a short run still keeps its best validated epoch.
+  const startFromEpoch = Math.min(opts.startFromEpoch ?? CNN_DEFAULTS.startFromEpoch, Math.max(0, epochs - 1));
   const specAugment = opts.specAugment ?? CNN_DEFAULTS.specAugment;
   const emaMomentum = opts.emaMomentum ?? CNN_DEFAULTS.emaMomentum;
   if (!(emaMomentum >= 0 && emaMomentum < 1)) throw new CnnTrainError(`emaMomentum must be in [0, 1), got ${emaMomentum}`);
@@ -443,7 +451,9 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
         history.valLoss.push(scores.loss);
         history.valAcc.push(scores.acc);
         const value = monitor === 'val_acc' ? scores.acc : -scores.loss;
-        if (!best || value > best.value) {
+        if (epoch < startFromEpoch) {
+          // warm-up: not watched yet
+        } else if (!best || value > best.value) {
           best = { value, epoch, weights: (ema ?? store.weights).slice() };
           sinceBest = 0;
         } else sinceBest++;

@@ -112,7 +112,7 @@ describe('fitCnnOnCrops', () => {
     const perEpoch: Float32Array[] = [];
     const lines: string[] = [];
     const r = await fitCnnOnCrops(model, options, clips(30, 0), {
-      epochs: 40, batchSize: 8, seed: 1, workers: 0, patience: 3, monitor: 'val_loss', validation: validation(12), specAugment: false, emaMomentum: 0,
+      epochs: 40, batchSize: 8, seed: 1, workers: 0, patience: 3, monitor: 'val_loss', validation: validation(12), specAugment: false, emaMomentum: 0, startFromEpoch: 0,
       log: (l) => lines.push(l),
       onEpochEnd: () => void perEpoch.push(flatWeights(model)),
     });
@@ -140,7 +140,7 @@ describe('fitCnnOnCrops', () => {
     const seen: Float32Array[] = [];
     const raw: Float32Array[] = [];
     const r = await fitCnnOnCrops(model, options, clips(30, 0), {
-      epochs: 6, batchSize: 8, seed: 1, workers: 0, patience: 0, validation: validation(6), verbose: 0, emaMomentum: 0.9,
+      epochs: 6, batchSize: 8, seed: 1, workers: 0, patience: 0, validation: validation(6), verbose: 0, emaMomentum: 0.9, startFromEpoch: 0,
       onEpochEnd: () => void seen.push(flatWeights(model)),
     });
     expect(Array.from(flatWeights(model))).toEqual(Array.from(seen[r.bestEpoch!]));
@@ -155,12 +155,22 @@ describe('fitCnnOnCrops', () => {
     plain.dispose();
   }, 60_000);
 
+  it('start_from_epoch: the epochs before it can be neither the best nor count against patience', async () => {
+    const model = buildCnn(options);
+    const r = await fitCnnOnCrops(model, options, clips(30, 0), {
+      epochs: 8, batchSize: 8, seed: 1, workers: 0, patience: 2, validation: validation(6), verbose: 0, startFromEpoch: 4,
+    });
+    expect(r.bestEpoch).toBeGreaterThanOrEqual(4);
+    expect(r.history.epoch.length).toBeGreaterThanOrEqual(Math.min(8, 4 + 1));
+    model.dispose();
+  }, 60_000);
+
   it('an abort ends training after the current step with the best weights so far', async () => {
     const model = buildCnn(options);
     const controller = new AbortController();
     const perEpoch: Float32Array[] = [];
     const r = await fitCnnOnCrops(model, options, clips(30, 0), {
-      epochs: 10, batchSize: 8, seed: 1, workers: 2, patience: 0, validation: validation(6), verbose: 0,
+      epochs: 10, batchSize: 8, seed: 1, workers: 2, patience: 0, validation: validation(6), verbose: 0, startFromEpoch: 0,
       onEpochEnd: (epoch) => {
         perEpoch.push(flatWeights(model));
         if (epoch === 1) controller.abort();
