@@ -169,8 +169,14 @@ export const MODEL_REGISTRY: Readonly<Record<NetworkKind, ModelKindEntry>> = {
     toNetworkInput: identity,
     build: (p, classCount) => buildCnn(cnnOptionsOf(p, classCount)),
     // patchHop: CNN runs evaluated on the mean over patches hash apart from earlier first-patch-only runs;
-    // recipe: runs trained on random crops with early stopping hash apart from first-patch-only ones.
-    relevantParams: (p) => ({ ...common(p), ...training(p), nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames), cnnFilters: p.cnnFilters, denseUnits: p.denseUnits, cnnPadding: p.cnnPadding, recipe: 'crops', patience: CNN_DEFAULTS.patience }),
+    // recipe: runs trained on random crops with early stopping hash apart from first-patch-only ones, and
+    // the recipe's settings (masks, moving average, what early stopping watches and when) from older runs.
+    relevantParams: (p) => ({
+      ...common(p), ...training(p), nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames), cnnFilters: p.cnnFilters,
+      denseUnits: p.denseUnits, cnnPadding: p.cnnPadding, recipe: 'crops', patience: CNN_DEFAULTS.patience,
+      monitor: CNN_DEFAULTS.monitor, startFromEpoch: CNN_DEFAULTS.startFromEpoch, emaMomentum: CNN_DEFAULTS.emaMomentum,
+      specAugment: CNN_DEFAULTS.specAugment, validation: 'recordings-by-class',
+    }),
     trainer: {
       validationSplit: CNN_DEFAULTS.validationSplit,
       fit: async (network, p, classCount, data, opts) => {
