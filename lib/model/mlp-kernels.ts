@@ -5,7 +5,7 @@
 // (every step, in training). Here everything lives in one WebAssembly memory (`KernelHeap`) laid out
 // once, and a kernel is one call with pointers and strides: no allocation, no packing.
 //
-// The kernels are WebAssembly text (kernels/mlp.wat: `gemm`, `adam`, `reluGrad`, each commented), assembled
+// The kernels are WebAssembly text (kernels/mlp.wat: `gemm`, `adam`, `reluGrad`, `dropout`, each commented), assembled
 // by `npm run build-kernels` into kernels/mlp.wasm, which is committed and loaded here. `gemm` computes
 // C = A·B (+ bias, then ReLU if asked) with A read through arbitrary row and column strides, so the same
 // code does the three products of a Dense layer's step:
@@ -16,6 +16,8 @@
 // buffers must have those rows/columns (zero-padded operands give zero-padded results). Where WebAssembly
 // SIMD is unavailable, the JavaScript twins compute the same (same rounding up of the sizes; Adam's twin is
 // `adamUpdate` in adam.ts); `haveSimdGemm` tells which.
+// With `threads: 2` the heap is a shared memory and large calls are cut into chunks that a helper thread
+// takes too (lib/model/mlp-threads.ts); every element is still computed by one call's instructions.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adamUpdate, type AdamStepConstants } from './adam';
@@ -124,7 +126,7 @@ export class KernelHeap {
   private wasmAdam: AdamFn | null = null;
   private wasmReluGrad: ReluGradFn | null = null;
   private wasmDropout: DropoutFn | null = null;
-  /** The helper thread computing half of each large kernel call (lib/model/mlp-threads.ts), or null. */
+  /** The helper thread that takes chunks of each large kernel call (lib/model/mlp-threads.ts), or null. */
   private readonly thread: KernelThread | null = null;
 
   /**

@@ -1,5 +1,6 @@
 ;; The MLP training step's kernels (lib/model/fast-mlp.ts via KernelHeap in lib/model/mlp-kernels.ts):
-;; a matrix product with fused bias and ReLU, Adam's update, and the gradient back through ReLU + Dropout.
+;; a matrix product with fused bias and ReLU, Adam's update, the gradient back through ReLU + Dropout, and
+;; Dropout itself (its seeded masks drawn and applied).
 ;;
 ;; Why our own kernels: at batch 32 each tfjs kernel call costs more in tensor bookkeeping than in
 ;; arithmetic, and XNNPACK re-packs a weight matrix whenever it changes (every step, in training). Here
