@@ -74,7 +74,8 @@ export interface CnnFitOptions {
   emaMomentum?: number;
   /**
    * Epochs to train before early stopping starts watching (Keras EarlyStopping `start_from_epoch`): earlier
-   * epochs are validated and logged but can neither be the best nor count against `patience` (default
+   * epochs are validated and logged but can neither be the best nor count against `patience` — unless the
+   * run ends before any watched epoch (interrupted), when the best of them is kept (default
    * CNN_DEFAULTS.startFromEpoch).
    */
   startFromEpoch?: number;
@@ -360,6 +361,7 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   const gradSum = new Float32Array(parameterCount);
   let version = 0;
   let best: { value: number; epoch: number; weights: Float32Array } | null = null;
+  let warmBest: { value: number; epoch: number; weights: Float32Array } | null = null;
   /** The weights' moving average (emaMomentum > 0), started at the first step's weights. */
   let ema: Float32Array | null = null;
   let sinceBest = 0;
@@ -452,7 +454,9 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
         history.valAcc.push(scores.acc);
         const value = monitor === 'val_acc' ? scores.acc : -scores.loss;
         if (epoch < startFromEpoch) {
-          // warm-up: not watched yet
+          // Warm-up: not watched by early stopping; its best is kept only for a run that ends before the
+          // watched epochs (interrupted), which then still keeps its best validated weights.
+          if (!warmBest || value > warmBest.value) warmBest = { value, epoch, weights: (ema ?? store.weights).slice() };
         } else if (!best || value > best.value) {
           best = { value, epoch, weights: (ema ?? store.weights).slice() };
           sinceBest = 0;
@@ -483,6 +487,7 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
     await engine.close();
   }
   let bestEpoch: number | null = null;
+  best ??= warmBest;
   if (best && restoreBest) {
     setFlatWeights(model, best.weights);
     bestEpoch = best.epoch;
