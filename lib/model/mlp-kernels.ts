@@ -189,40 +189,40 @@ export class KernelHeap {
    * C = A·B (+ bias) (then ReLU), all in the heap. A is m × k, read at a + i·aRow + p·aCol; B is k × n
    * row-major with row stride ldb; C is m × n row-major with row stride ldc; bias (n floats) or -1.
    * Computes roundUp(m, 4) rows and roundUp(n, 8) columns: A, B, bias and C must have room for them.
-   * With a helper thread, a large product is cut into chunks of C's columns (or rows, `split`; the results
-   * are the same either way) that both threads compute.
+   * With a helper thread, a large product is cut into chunks of C's columns (or of its rows when it has one
+   * column block) that both threads compute.
    */
   gemm(m: number, n: number, k: number, a: number, aRow: number, aCol: number, b: number, ldb: number,
-    c: number, ldc: number, bias = -1, relu = false, split: 'columns' | 'rows' = 'columns'): void {
+    c: number, ldc: number, bias = -1, relu = false): void {
     const m4 = Math.ceil(m / GEMM_ROWS);
     const n8 = Math.ceil(n / GEMM_COLS);
     const flags = (bias >= 0 ? FLAG_BIAS : 0) | (relu ? FLAG_RELU : 0);
     if (this.wasmGemm) {
       const args = [m4, n8, k, a * 4, aRow * 4, aCol * 4, b * 4, ldb * 4, c * 4, ldc * 4, Math.max(bias, 0) * 4, flags];
       const helper = m4 * n8 * k * GEMM_ROWS * GEMM_COLS >= SPLIT_MIN_MACS && (n8 >= 2 || m4 >= 2) ? this.helper() : null;
-      if (helper) {
-        // Chunks of C's column blocks (with B's columns and the bias), or of its row blocks (with A's rows).
-        // Every element of C is computed exactly as by one call.
-        const byColumns = m4 < 2 || (split === 'columns' && n8 >= 2);
-        const chunks = chunkRanges(byColumns ? n8 : m4).map(([from, count]) => {
-          const chunk = [...args];
-          if (byColumns) {
-            const shift = from * GEMM_COLS * 4;
-            chunk[1] = count;
-            chunk[6] += shift;
-            chunk[8] += shift;
-            chunk[10] += shift;
-          } else {
-            chunk[0] = count;
-            chunk[3] += from * GEMM_ROWS * args[4];
-            chunk[8] += from * GEMM_ROWS * args[9];
-          }
-          return chunk;
-        });
-        helper.run(OP.gemm, chunks, this.wasmGemm as (...a: number[]) => void);
+      if (!helper) {
+        this.wasmGemm(...(args as Parameters<GemmFn>));
         return;
       }
-      this.wasmGemm(...(args as Parameters<GemmFn>));
+      // Chunks of C's column blocks (with B's columns and the bias), or of its row blocks (with A's rows).
+      // Every element of C is computed exactly as by one call.
+      const byColumns = n8 >= 2;
+      const chunks = chunkRanges(byColumns ? n8 : m4).map(([from, count]) => {
+        const chunk = [...args];
+        if (byColumns) {
+          const shift = from * GEMM_COLS * 4;
+          chunk[1] = count;
+          chunk[6] += shift;
+          chunk[8] += shift;
+          chunk[10] += shift;
+        } else {
+          chunk[0] = count;
+          chunk[3] += from * GEMM_ROWS * args[4];
+          chunk[8] += from * GEMM_ROWS * args[9];
+        }
+        return chunk;
+      });
+      helper.run(OP.gemm, chunks, this.wasmGemm as (...a: number[]) => void);
     } else {
       gemmJs(this.f32, m4 * GEMM_ROWS, n8 * GEMM_COLS, k, a, aRow, aCol, b, ldb, c, ldc, bias, relu);
     }
