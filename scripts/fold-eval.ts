@@ -6,14 +6,15 @@
 //            --workers N  --seed N  --out results.json
 //            CNN recipe overrides (defaults: lib/defaults.ts CNN_DEFAULTS): --patience N  --batch-size N  --lr X
 //            --l2 X  --dropout X  --spec-augment FRAMES,BANDS | none  --ema M (weights' moving average; 0: off)
-//            --start-from-epoch N
+//            --early-stopping X (fraction of the training clips held out for early stopping; default 0: none,
+//            the whole budget on every clip)  --start-from-epoch N
 //            --trace-test: also print the test folder's accuracy after every epoch (a diagnostic of how well
 //            early stopping picks the epoch; the test folder never chooses anything)
 // Ctrl-C during a CNN's training stops it with the best weights so far and still scores the test folder.
 //
 // The MLP rows use the tutorial's recipe (40 MFCC means, lib/experiments' runSplit); the CNN rows the
-// SB-CNN crop recipe (lib/model/cnn-recipe.ts) with its defaults from lib/defaults.ts, early-stopped
-// on whole recordings held out of the training folder — never on the test folder.
+// SB-CNN crop recipe (lib/model/cnn-recipe.ts) with its defaults from lib/defaults.ts; with
+// --early-stopping, early-stopped on whole recordings held out of the training folder — never on the test folder.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
       'trace-test': { type: 'boolean', default: false },
       ema: { type: 'string' },
       'start-from-epoch': { type: 'string' },
+      'early-stopping': { type: 'string' },
     },
   });
   if (!values.train || !values.test) throw new Error('usage: fold-eval --train DIR --test DIR [--models baseline,mlp,cnn,cnn+aug] [--epochs N] [--out FILE]');
@@ -127,8 +129,8 @@ async function main(): Promise<void> {
     });
     const trainClips = clipsOf(trainIdx);
     const testClips = clipsOf(testIdx);
-    const valSplit = validationSplitOf(trainClips, CNN_DEFAULTS.validationSplit, seed);
-    const validation = subset(trainClips, valSplit.test);
+    const valSplit = validationSplitOf(trainClips, values['early-stopping'] === undefined ? CNN_DEFAULTS.earlyStoppingSplit : Number(values['early-stopping']), seed);
+    const validation = valSplit.test.length ? subset(trainClips, valSplit.test) : undefined;
     for (const kind of cnnKinds) {
       let fit = subset(trainClips, valSplit.train);
       let note = '';
@@ -184,7 +186,7 @@ async function main(): Promise<void> {
       };
       const r = await trainCnnOnClips(model, options, fit, {
         onEpochEnd: (epoch) => trace(epoch),
-        patchHop, validation, seed, workers,
+        patchHop, validation, earlyStoppingSplit: 0, seed, workers,
         epochs: values.epochs ? Number(values.epochs) : undefined,
         patience: num(values.patience),
         batchSize: num(values['batch-size']),

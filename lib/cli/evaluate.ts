@@ -49,9 +49,17 @@ export interface ExperimentCliOptions {
   rnnCell?: 'gru' | 'lstm';
   augment?: string;
   augmentCopies?: number;
+  /** --early-stopping: ExperimentParams.earlyStoppingSplit. */
+  earlyStopping?: number;
   sampleRate?: number;
   seed?: number;
 }
+
+/** --early-stopping's help (train, evaluate): what the CNN holds out for it, and the default. */
+export const EARLY_STOPPING_HELP =
+  'cnn: hold out this fraction of the training clips (whole recordings when known, class by class) and stop when their accuracy ' +
+  "stops improving, keeping the best epoch's weights (Keras EarlyStopping(restore_best_weights=True)); default 0: train the whole " +
+  "epoch budget on every clip and keep the weights' moving average";
 
 /** Adds the model / training / feature options (all optional: lib/defaults.ts has the defaults). */
 export function addExperimentOptions(cmd: Command): Command {
@@ -77,6 +85,7 @@ export function addExperimentOptions(cmd: Command): Command {
     })
     .option('--augment <spec>', 'augment the TRAINING side only, e.g. shift,stretch,pitch,noise:20,specaugment')
     .option('--augment-copies <n>', 'augmented copies per training clip (default 1)', positiveInt('--augment-copies'))
+    .option('--early-stopping <fraction>', EARLY_STOPPING_HELP, validationFraction('--early-stopping', true))
     .option('--sample-rate <hz>', 'load clips at this rate (default 22050)', positiveInt('--sample-rate'))
     .option('--seed <n>', 'seed of splits, initial weights, shuffles, dropout and augmentation (default 0)', nonNegativeInt('--seed'));
 }
@@ -89,6 +98,7 @@ export function experimentParamsFrom(opts: ExperimentCliOptions): Partial<Experi
     'denseUnits', 'cnnPadding', 'rnnUnits', 'rnnCell', 'augment', 'augmentCopies', 'sampleRate', 'seed',
   ];
   for (const k of keys) if (opts[k] !== undefined) (out as Record<string, unknown>)[k] = opts[k];
+  if (opts.earlyStopping !== undefined) out.earlyStoppingSplit = opts.earlyStopping;
   return out;
 }
 

@@ -1,12 +1,13 @@
 // `soundlab train --data DIR --out MODEL_DIR [--model mlp|cnn|rnn]`: parses the options, runs lib/experiments'
 // trainModel (the one training path), prints the evaluation.
 import { Command, InvalidArgumentError } from 'commander';
-import { FEATURE_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
+import { CNN_DEFAULTS, FEATURE_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import { trainModel, type HeldOutEvaluation, type TrainModelResult } from '../experiments/train-model';
 import { selectBackend } from '../model/backend';
 import { formatClassificationReport, formatConfusionMatrix } from '../model/metrics';
 import { MODEL_REGISTRY, NETWORK_KINDS, type NetworkKind } from '../model/registry';
 import { interruptOnSigint, SIGINT_EXIT_CODE } from '../util/interrupt';
+import { EARLY_STOPPING_HELP } from './evaluate';
 import { consoleIo, type CliIo } from './io';
 import { nonNegativeInt, positiveInt, validationFraction } from './options';
 
@@ -34,6 +35,8 @@ export interface TrainCommandOptions {
   augmentCopies?: number;
   nMels?: number;
   frames?: number;
+  /** --early-stopping: the CNN's fraction of the training clips held out for early stopping (0: none). */
+  earlyStopping?: number;
 }
 
 function printEvaluation(e: HeldOutEvaluation, classes: readonly string[], io: CliIo): void {
@@ -52,15 +55,21 @@ function printEvaluation(e: HeldOutEvaluation, classes: readonly string[], io: C
 /** The whole command: trainModel with these options, then the evaluation (or cross-validation) printed. Returns evaluation.json's content. */
 export async function runTrainCommand(opts: TrainCommandOptions, io: CliIo = consoleIo): Promise<TrainModelResult> {
   await selectBackend();
-  const { data, out, valSplit, testFold, folds, workers, cache, model = 'mlp', ...params } = opts;
-  const defined = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
+  const { data, out, valSplit, testFold, folds, workers, cache, model = 'mlp', earlyStopping, ...params } = opts;
+  const defined = Object.fromEntries(Object.entries({ ...params, earlyStoppingSplit: earlyStopping }).filter(([, v]) => v !== undefined));
   // Ctrl-C stops the training (the CNN keeps its best weights so far), the model is still evaluated and
   // saved, and the command then exits non-zero (130, as for a Ctrl-C) so scripts see it did not finish.
   const interrupt = interruptOnSigint(io.err);
   const result = await trainModel({ ...defined, data, out, model, validationSplit: valSplit, testFold, folds, workers, cache, log: io.out, warn: io.err, signal: interrupt.signal })
     .finally(() => interrupt.dispose());
   if (interrupt.signal.aborted) {
-    const kept = result.bestEpoch === null || result.bestEpoch === undefined ? 'the weights of the last step' : `the best weights so far (epoch ${result.bestEpoch + 1})`;
+    // With early stopping, the best validated epoch's; without, the CNN's moving average (what it would have ended with).
+    const kept =
+      result.bestEpoch !== null && result.bestEpoch !== undefined
+        ? `the best weights so far (epoch ${result.bestEpoch + 1})`
+        : model === 'cnn' && CNN_DEFAULTS.emaMomentum > 0
+          ? "the weights' moving average as of the last step"
+          : 'the weights of the last step';
     io.err(`interrupted: training stopped early; ${kept} were saved to ${result.out}`);
     process.exitCode = SIGINT_EXIT_CODE;
   }
@@ -99,6 +108,7 @@ export function register(program: Command): void {
     .option('--augment-copies <n>', 'augmented copies per training clip (default 1)', positiveInt('--augment-copies'))
     .option('--n-mels <n>', 'cnn: mel bands of a patch (default 128)', positiveInt('--n-mels'))
     .option('--frames <n>', 'cnn / rnn: frames per patch or sequence (default 128)', positiveInt('--frames'))
+    .option('--early-stopping <fraction>', EARLY_STOPPING_HELP, validationFraction('--early-stopping', true))
     .option('--no-standardize', "feed raw features, as the tutorial does (default: standardise with the training side's mean/std)")
     .option('--workers <n>', 'feature worker threads (0 = none; default one per core)', nonNegativeInt('--workers'))
     .option('--no-cache', 'recompute features instead of using the feature cache')

@@ -324,7 +324,7 @@ export async function fitNetwork(
   if (entry.trainer) {
     const inner = validationSplitOf(
       { labels: Int32Array.from(encoder.transform(trainIdx.map((i) => items[i].label))), groups: trainIdx.map((i) => items[i].group) },
-      entry.trainer.validationSplit,
+      entry.trainer.validationSplit(params),
       params.seed,
     );
     fitIdx = inner.train.map((k) => trainIdx[k]);

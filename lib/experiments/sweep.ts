@@ -62,7 +62,7 @@ export class SweepConfigError extends Error {
 
 const KNOWN: readonly SweepParam[] = [
   'model', 'epochs', 'batchSize', 'learningRate', 'hiddenUnits', 'dropout', 'nMfcc', 'nMels', 'frames',
-  'cnnFilters', 'denseUnits', 'cnnPadding', 'rnnUnits', 'rnnCell', 'standardize', 'augment', 'augmentCopies', 'sampleRate', 'seed',
+  'cnnFilters', 'denseUnits', 'cnnPadding', 'rnnUnits', 'rnnCell', 'standardize', 'augment', 'augmentCopies', 'earlyStoppingSplit', 'sampleRate', 'seed',
 ];
 
 /** Read and check a sweep file. */

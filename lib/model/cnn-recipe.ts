@@ -1,5 +1,5 @@
 // The SB-CNN recipe on featurizer rows: cached log-mel patches → whole clip matrices → standardised
-// → (training / early-stopping validation) → fitCnnOnCrops. What a model registry's CNN entry calls.
+// → (training / optional early-stopping validation) → fitCnnOnCrops. What a model registry's CNN entry calls.
 import * as tf from '@tensorflow/tfjs';
 import { CNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import type { CnnOptions } from './cnn';
@@ -29,14 +29,15 @@ export interface PatchScaler {
 export interface CnnRecipeOptions extends Omit<CnnFitOptions, 'validation'> {
   /** Frames between the cached patches' starts (the featurizer's patchHop). */
   patchHop: number;
-  /** Early-stopping validation clips; default: `validationSplit` of the training clips, held out. */
+  /** Early-stopping validation clips; default: `earlyStoppingSplit` of the training clips, held out. */
   validation?: CnnClipRows;
   /**
    * Fraction of the training clips held out for early stopping when no `validation` is given
-   * (default CNN_DEFAULTS.validationSplit; 0: no validation, no early stopping). Whole
-   * recordings when `groups` are known (a random split would validate on slices of training recordings).
+   * (default CNN_DEFAULTS.earlyStoppingSplit, 0: no validation, no early stopping — the whole budget on
+   * every clip). Whole recordings when `groups` are known (a random split would validate on slices of
+   * training recordings).
    */
-  validationSplit?: number;
+  earlyStoppingSplit?: number;
 }
 
 export interface CnnRecipeResult extends CnnFitResult {
@@ -112,10 +113,10 @@ export function validationPatches(clips: CnnClipRows, indices: readonly number[]
  * Train the SB-CNN `model` (built by buildCnn from `options`) on clips' cached log-mel patches with
  * the crop recipe (lib/model/cnn-train.ts): the clips' whole matrices are rebuilt from their
  * patches, standardised with statistics of the training clips only, and each epoch trains on a
- * fresh random crop of every clip; early stopping watches the validation clips (given, or held out).
+ * fresh random crop of every clip; early stopping watches the validation clips (given, or held out), if any.
  */
 export async function trainCnnOnClips(model: tf.LayersModel, options: CnnOptions, train: CnnClipRows, opts: CnnRecipeOptions): Promise<CnnRecipeResult> {
-  const fraction = opts.validation ? 0 : opts.validationSplit ?? CNN_DEFAULTS.validationSplit;
+  const fraction = opts.validation ? 0 : opts.earlyStoppingSplit ?? CNN_DEFAULTS.earlyStoppingSplit;
   // Held out by row, a clip's copies could land on the other side of its original: split before augmenting.
   if (train.variantOf && fraction > 0) throw new RangeError('lib/model/cnn-recipe.ts: augmented copies (variantOf) need an explicit validation set, split off before augmenting');
   const split = validationSplitOf(train, fraction, opts.seed ?? TRAIN_DEFAULTS.seed);

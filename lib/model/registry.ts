@@ -41,6 +41,11 @@ export interface ModelParams {
   /** Augmentation spec for the training side only (lib/augment's parseAugmentSpec), '' for none. */
   augment: string;
   augmentCopies: number;
+  /**
+   * CNN: fraction of the training clips (whole recordings when known) held out for early stopping with the
+   * best epoch's weights restored; 0 (default, CNN_DEFAULTS.earlyStoppingSplit) trains the whole budget on every clip.
+   */
+  earlyStoppingSplit: number;
   /** Clips are loaded at this rate (Hz) before any feature. */
   sampleRate: number;
   seed: number;
@@ -73,12 +78,12 @@ export interface KindTrainingData {
 
 /**
  * A kind that trains with its own recipe instead of the generic `train` on each clip's first input:
- * the CNN's random crops with early stopping (lib/model/cnn-recipe.ts). The training path holds
- * `validationSplit` of the training clips out for it (whole recordings when known, before any
- * augmentation) and keeps everything else — features, augmentation, evaluation, saving — shared.
+ * the CNN's random crops (lib/model/cnn-recipe.ts). The training path holds `validationSplit(p)` of the
+ * training clips out for its early stopping (whole recordings when known, before any augmentation; 0:
+ * none) and keeps everything else — features, augmentation, evaluation, saving — shared.
  */
 export interface KindTrainer {
-  validationSplit: number;
+  validationSplit(p: ModelParams): number;
   fit(
     network: tf.LayersModel,
     p: ModelParams,
@@ -156,7 +161,7 @@ export const MODEL_REGISTRY: Readonly<Record<NetworkKind, ModelKindEntry>> = {
     relevantParams: (p) => ({ ...common(p), ...training(p), hiddenUnits: p.hiddenUnits, nMfcc: p.nMfcc }),
   },
   cnn: {
-    summary: 'SB-CNN (Salamon & Bello 2017) on log-mel patches: trained on a fresh random crop of each clip per epoch on every core, early-stopped, predicting the mean over all patches',
+    summary: 'SB-CNN (Salamon & Bello 2017) on log-mel patches: trained on a fresh random crop of each clip per epoch on every core, predicting the mean over all patches',
     defaults: { epochs: CNN_DEFAULTS.epochs, batchSize: CNN_DEFAULTS.batchSize, learningRate: CNN_DEFAULTS.learningRate, dropout: CNN_DEFAULTS.dropout },
     features: (p) => ({ kind: 'logmel', sampleRate: p.sampleRate, nMfcc: p.nMfcc, nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames) }),
     // One input channel: every cell of a patch shares the mean/std.
@@ -169,22 +174,24 @@ export const MODEL_REGISTRY: Readonly<Record<NetworkKind, ModelKindEntry>> = {
     toNetworkInput: identity,
     build: (p, classCount) => buildCnn(cnnOptionsOf(p, classCount)),
     // patchHop: CNN runs evaluated on the mean over patches hash apart from earlier first-patch-only runs;
-    // recipe: runs trained on random crops with early stopping hash apart from first-patch-only ones, and
-    // the recipe's settings (masks, moving average, what early stopping watches and when) from older runs.
+    // recipe: runs trained on random crops hash apart from first-patch-only ones, and the recipe's settings
+    // (masks, moving average, early stopping: how much is held out, what it watches and when) from older runs.
     relevantParams: (p) => ({
       ...common(p), ...training(p), nMels: p.nMels, frames: p.frames, patchHop: cnnPatchHop(p.frames), cnnFilters: p.cnnFilters,
-      denseUnits: p.denseUnits, cnnPadding: p.cnnPadding, recipe: 'crops', patience: CNN_DEFAULTS.patience,
-      monitor: CNN_DEFAULTS.monitor, startFromEpoch: CNN_DEFAULTS.startFromEpoch, emaMomentum: CNN_DEFAULTS.emaMomentum,
-      specAugment: CNN_DEFAULTS.specAugment, validation: 'recordings-by-class',
+      denseUnits: p.denseUnits, cnnPadding: p.cnnPadding, recipe: 'crops', emaMomentum: CNN_DEFAULTS.emaMomentum,
+      specAugment: CNN_DEFAULTS.specAugment, earlyStoppingSplit: p.earlyStoppingSplit,
+      ...(p.earlyStoppingSplit > 0
+        ? { patience: CNN_DEFAULTS.patience, monitor: CNN_DEFAULTS.monitor, startFromEpoch: CNN_DEFAULTS.startFromEpoch, validation: 'recordings-by-class' }
+        : {}),
     }),
     trainer: {
-      validationSplit: CNN_DEFAULTS.validationSplit,
+      validationSplit: (p) => p.earlyStoppingSplit,
       fit: async (network, p, classCount, data, opts) => {
         const rowsOf = (rows: ShapedRow[], labels: Int32Array) => ({ rows: rows.map((r) => r.data), shapes: rows.map((r) => r.shape), labels });
         const r = await trainCnnOnClips(network, cnnOptionsOf(p, classCount), { ...rowsOf(data.rows, data.labels), variantOf: data.variantOf }, {
           patchHop: data.patchHop,
           validation: data.validation ? rowsOf(data.validation.rows, data.validation.labels) : undefined,
-          validationSplit: 0,
+          earlyStoppingSplit: 0,
           epochs: p.epochs, batchSize: p.batchSize, seed: p.seed, workers: opts.workers,
           verbose: opts.log ? 1 : 0, log: opts.log, signal: opts.signal,
         });
@@ -247,6 +254,7 @@ export function resolveModelParams(params: Partial<ModelParams> & { model: Model
     standardize: params.standardize ?? true,
     augment: params.augment ?? '',
     augmentCopies: params.augmentCopies ?? 1,
+    earlyStoppingSplit: params.earlyStoppingSplit ?? CNN_DEFAULTS.earlyStoppingSplit,
     sampleRate: params.sampleRate ?? FEATURE_DEFAULTS.sampleRate,
     seed: params.seed ?? TRAIN_DEFAULTS.seed,
   };

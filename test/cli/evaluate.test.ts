@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { experimentParamsFrom } from '../../lib/cli/evaluate';
 import { buildProgram } from '../../lib/cli/main';
 import { makeTinyFoldDataset } from '../experiments/tiny-folds';
 
@@ -22,6 +23,20 @@ it('soundlab evaluate --help lists its options', () => {
   for (const opt of ['--data', '--folds', '--test-fold', '--group-split', '--val-split', '--models', '--augment', '--epochs', '--json']) expect(help).toContain(opt);
   // The old name still parses but is no longer advertised.
   expect(help).not.toContain('--test-size');
+});
+
+it('--early-stopping reaches the CNN parameters of evaluate and train; 0 is allowed, 1 is not', () => {
+  const program = buildProgram();
+  const evaluate = program.commands.find((c) => c.name() === 'evaluate')!;
+  expect(evaluate.helpInformation()).toContain('--early-stopping');
+  evaluate.parseOptions(['--early-stopping', '0.15']);
+  expect(experimentParamsFrom(evaluate.opts()).earlyStoppingSplit).toBe(0.15);
+  expect(experimentParamsFrom({}).earlyStoppingSplit).toBeUndefined();
+  const train = program.commands.find((c) => c.name() === 'train')!;
+  expect(train.helpInformation()).toContain('--early-stopping');
+  train.parseOptions(['--early-stopping', '0']);
+  expect(train.opts().earlyStopping).toBe(0);
+  expect(() => buildProgram().commands.find((c) => c.name() === 'train')!.exitOverride().configureOutput({ writeErr: () => {} }).parseOptions(['--early-stopping', '1'])).toThrow(/--early-stopping must be in \[0, 1\)/);
 });
 
 it('--folds: one row per model over 3 folds, mean ± std, reference points, JSON per fold', () => {

@@ -11,9 +11,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'soundlab-train-interrupt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('soundlab train --model cnn, interrupted', () => {
-  it('saves the best weights so far after Ctrl-C, says so and exits 130', async () => {
-    const out = join(tmp, 'cnn');
-    const child = spawn(process.execPath, [join(ROOT, 'bin/soundlab'), 'train', '--data', join(ROOT, 'data.sample'), '--model', 'cnn', '--epochs', '40', '--out', out], { cwd: ROOT });
+  // Default: no early stopping, the moving average is what the run would end with. --early-stopping: the best validated epoch.
+  it.each([
+    { flags: [] as string[], kept: /the weights' moving average as of the last step were saved to /, best: false },
+    { flags: ['--early-stopping', '0.2'], kept: /the best weights so far \(epoch \d+\) were saved to /, best: true },
+  ])('saves what it has after Ctrl-C, says so and exits 130 ($flags)', async ({ flags, kept, best }) => {
+    const out = join(tmp, `cnn${flags.length}`);
+    const child = spawn(process.execPath, [join(ROOT, 'bin/soundlab'), 'train', '--data', join(ROOT, 'data.sample'), '--model', 'cnn', '--epochs', '40', ...flags, '--out', out], { cwd: ROOT });
     let stdout = '';
     let stderr = '';
     let signalled = false;
@@ -30,13 +34,15 @@ describe('soundlab train --model cnn, interrupted', () => {
     expect(signalled).toBe(true);
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted: stopping after the current step/);
-    expect(stderr).toMatch(/interrupted: training stopped early; the best weights so far \(epoch \d+\) were saved to /);
+    expect(stderr).toMatch(/interrupted: training stopped early; /);
+    expect(stderr).toMatch(kept);
     for (const f of ['model.json', 'weights.bin', 'soundlab.json', 'evaluation.json']) expect(existsSync(join(out, f)), f).toBe(true);
     const evaluation = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8'));
     expect(evaluation.stopped).toBe('interrupted');
-    // Far fewer than the 40 epochs asked for, and the saved epoch is one that ran.
+    // Far fewer than the 40 epochs asked for, and the saved epoch (if validated) is one that ran.
     expect(evaluation.history.epoch.length).toBeLessThan(40);
-    expect(evaluation.bestEpoch).toBeLessThan(evaluation.history.epoch.length);
+    if (best) expect(evaluation.bestEpoch).toBeLessThan(evaluation.history.epoch.length);
+    else expect(evaluation.bestEpoch).toBeNull();
     expect(stdout).toMatch(/accuracy [\d.]+ on \d+ held-out clips/);
   }, 300_000);
 });

@@ -18,7 +18,6 @@ import {
   type LabelledItem,
 } from '../../lib/experiments';
 import { makeTinyFoldDataset, TINY_CLASSES } from './tiny-folds';
-import { CNN_DEFAULTS } from '../../lib/defaults';
 import { validationSplitOf } from '../../lib/model/cnn-recipe';
 import { LabelEncoder } from '../../lib/model/labels';
 
@@ -74,15 +73,28 @@ describe('runSplit', () => {
     const table = await featureTable(items, params, { cacheDir, workers: 0 });
     const split = { train: [0, 1, 2, 12, 13, 14, 24, 25, 26], test: [3, 15, 27] };
     const r = await runSplit(items, table, split, params);
-    // The CNN's trainer first holds clips out of the training side for early stopping; only the rest are copied.
-    const trainItems = split.train.map((i) => items[i]);
-    const encoder = new LabelEncoder().fit(items.map((it) => it.label));
-    const held = validationSplitOf({ labels: Int32Array.from(encoder.transform(trainItems.map((it) => it.label))), groups: trainItems.map((it) => it.group) }, CNN_DEFAULTS.validationSplit, params.seed).test;
-    expect(held.length).toBeGreaterThan(0);
-    expect(r.augmentedCount).toBe(2 * (9 - held.length));
+    // No early stopping by default: every training clip is trained on and copied.
+    expect(r.augmentedCount).toBe(2 * 9);
     expect(r.trainCount).toBe(9);
     expect(r.testCount).toBe(3);
     expect(r.predictions.map((p) => p.id)).toEqual([items[3].id, items[15].id, items[27].id]);
+    expect(r.stopped).toBe('completed');
+    expect(r.bestEpoch).toBeNull();
+  });
+  it('with early stopping the CNN holds whole recordings out of the training side before copying the rest', async () => {
+    const params = resolveExperimentParams({ model: 'cnn', epochs: 2, nMels: 32, frames: 24, cnnFilters: [4], denseUnits: 8, cnnPadding: 'same', augment: 'noise:20', augmentCopies: 2, earlyStoppingSplit: 0.3 });
+    const table = await featureTable(items, params, { cacheDir, workers: 0 });
+    const split = { train: [0, 1, 2, 12, 13, 14, 24, 25, 26], test: [3, 15, 27] };
+    const r = await runSplit(items, table, split, params);
+    const trainItems = split.train.map((i) => items[i]);
+    const encoder = new LabelEncoder().fit(items.map((it) => it.label));
+    const held = validationSplitOf({ labels: Int32Array.from(encoder.transform(trainItems.map((it) => it.label))), groups: trainItems.map((it) => it.group) }, 0.3, params.seed).test;
+    expect(held.length).toBeGreaterThan(0);
+    expect(r.augmentedCount).toBe(2 * (9 - held.length));
+    expect(r.trainCount).toBe(9);
+    // The epoch kept is one that was validated.
+    expect(r.bestEpoch).not.toBeNull();
+    expect(r.bestEpoch!).toBeLessThan(2);
   });
   it('params hash ignores what a model does not use, and changes with what it does', () => {
     const a = resolveExperimentParams({ model: 'cnn', hiddenUnits: [8] });

@@ -32,6 +32,18 @@ describe('MODEL_REGISTRY', () => {
     expect(resolveModelParams({ model: 'rnn', dropout: 0.1 }).dropout).toBe(0.1);
   });
 
+  it("the CNN's early stopping: off by default (no clip held out), its settings part of a run's identity only when on", () => {
+    const off = resolveModelParams({ model: 'cnn' });
+    const on = resolveModelParams({ model: 'cnn', earlyStoppingSplit: 0.15 });
+    expect(off.earlyStoppingSplit).toBe(CNN_DEFAULTS.earlyStoppingSplit);
+    expect(MODEL_REGISTRY.cnn.trainer!.validationSplit(off)).toBe(0);
+    expect(MODEL_REGISTRY.cnn.trainer!.validationSplit(on)).toBe(0.15);
+    expect(MODEL_REGISTRY.cnn.relevantParams(off)).not.toHaveProperty('patience');
+    expect(MODEL_REGISTRY.cnn.relevantParams(on)).toMatchObject({ earlyStoppingSplit: 0.15, patience: CNN_DEFAULTS.patience, monitor: CNN_DEFAULTS.monitor });
+    // Irrelevant to the other kinds.
+    expect(MODEL_REGISTRY.mlp.relevantParams(resolveModelParams({ model: 'mlp', earlyStoppingSplit: 0.15 }))).not.toHaveProperty('earlyStoppingSplit');
+  });
+
   it.each(NETWORK_KINDS)('%s: feature rows → standardised network inputs of inputShape that the built network accepts', (kind) => {
     const p = resolveModelParams({ model: kind, ...small });
     const entry = MODEL_REGISTRY[kind];
