@@ -236,6 +236,8 @@ export function modelKind(kind: string): ModelKindEntry {
 export function resolveModelParams(params: Partial<ModelParams> & { model: ModelKind }): ModelParams {
   if (!MODEL_KINDS.includes(params.model)) throw new ModelKindError(params.model);
   const d = params.model === 'baseline' ? MODEL_REGISTRY.mlp.defaults : MODEL_REGISTRY[params.model].defaults;
+  const earlyStoppingSplit = params.earlyStoppingSplit ?? CNN_DEFAULTS.earlyStoppingSplit;
+  if (!(earlyStoppingSplit >= 0 && earlyStoppingSplit < 1)) throw new RangeError(`earlyStoppingSplit must be in [0, 1) (0: no early stopping), got ${earlyStoppingSplit}`);
   return {
     model: params.model,
     epochs: params.epochs ?? d.epochs,
@@ -254,7 +256,7 @@ export function resolveModelParams(params: Partial<ModelParams> & { model: Model
     standardize: params.standardize ?? true,
     augment: params.augment ?? '',
     augmentCopies: params.augmentCopies ?? 1,
-    earlyStoppingSplit: params.earlyStoppingSplit ?? CNN_DEFAULTS.earlyStoppingSplit,
+    earlyStoppingSplit,
     sampleRate: params.sampleRate ?? FEATURE_DEFAULTS.sampleRate,
     seed: params.seed ?? TRAIN_DEFAULTS.seed,
   };

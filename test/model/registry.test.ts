@@ -40,6 +40,7 @@ describe('MODEL_REGISTRY', () => {
     expect(MODEL_REGISTRY.cnn.trainer!.validationSplit(on)).toBe(0.15);
     expect(MODEL_REGISTRY.cnn.relevantParams(off)).not.toHaveProperty('patience');
     expect(MODEL_REGISTRY.cnn.relevantParams(on)).toMatchObject({ earlyStoppingSplit: 0.15, patience: CNN_DEFAULTS.patience, monitor: CNN_DEFAULTS.monitor });
+    expect(() => resolveModelParams({ model: 'cnn', earlyStoppingSplit: 1 })).toThrow(/earlyStoppingSplit must be in \[0, 1\) \(0: no early stopping\), got 1/);
     // Irrelevant to the other kinds.
     expect(MODEL_REGISTRY.mlp.relevantParams(resolveModelParams({ model: 'mlp', earlyStoppingSplit: 0.15 }))).not.toHaveProperty('earlyStoppingSplit');
   });
