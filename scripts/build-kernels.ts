@@ -5,6 +5,7 @@
 // every .wat and checks the result is byte-identical to the committed binary).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
+import { SHARED_MEMORY_MAX_PAGES } from '../lib/model/kernels/shared-memory';
 
 type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 type WasmModule = ReturnType<Wabt['parseWat']>;
@@ -27,12 +28,12 @@ export function kernelSources(root = ROOT): string[] {
 
 /**
  * A kernel whose source has the line `;; variant: shared` is also built for threads, into `x.shared.wasm`:
- * the same text with its memory import `(import "env" "mem" (memory 1))` declared shared, with this maximum
- * (pages of 64 KiB: 1 GiB). A shared memory must declare a maximum (it cannot move when it grows), and a
- * module that imports one cannot import a plain memory, so a kernel that runs on one thread in one place
- * (a browser page without cross-origin isolation) and on two in another (Node) needs both binaries.
+ * the same text with its memory import `(import "env" "mem" (memory 1))` declared shared, with the maximum
+ * lib/model/kernels/shared-memory.ts sets (SHARED_MEMORY_MAX_PAGES, 1 GiB). A shared memory must declare a
+ * maximum (it cannot move when it grows), and a module that imports one cannot import a plain memory, so a
+ * kernel that runs on one thread in one place (a browser page without cross-origin isolation) and on two in
+ * another (Node) needs both binaries.
  */
-export const SHARED_MEMORY_MAX_PAGES = 16384;
 const SHARED_MARKER = /^;; variant: shared$/m;
 const MEMORY_IMPORT = '(import "env" "mem" (memory 1))';
 

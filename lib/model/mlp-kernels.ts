@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adamUpdate, type AdamStepConstants } from './adam';
 import { advanceState, maskConstants, type DropoutMaskStream } from './dropout';
+import { SHARED_MEMORY_MAX_PAGES } from './kernels/shared-memory';
 import { kernelThread, OP, type KernelThread } from './mlp-threads';
 
 /** Rows per register block (m is rounded up to this). */
@@ -50,8 +51,6 @@ type GemmFn = (m4: number, n8: number, k: number, a: number, aRow: number, aCol:
 const MLP_KERNELS_WASM = join(__dirname, 'kernels', 'mlp.wasm');
 /** The same kernels over a shared memory (the build's `variant: shared` of mlp.wat), for the helper thread. */
 const MLP_KERNELS_SHARED_WASM = join(__dirname, 'kernels', 'mlp.shared.wasm');
-/** The shared variant's memory maximum in 64 KiB pages (scripts/build-kernels.ts SHARED_MEMORY_MAX_PAGES: 1 GiB). */
-const SHARED_MAX_PAGES = 16384;
 
 /**
  * The bytes of kernels/mlp.wasm (or its shared-memory variant). The one place the files are read: a browser
@@ -138,12 +137,12 @@ export class KernelHeap {
   constructor(floats: number, opts: { simd?: boolean; threads?: number } = {}) {
     const module = opts.simd === false ? null : simdModule();
     this.simd = module !== null;
-    const shared = module && (opts.threads ?? 1) >= 2 && floats * 4 <= SHARED_MAX_PAGES * 65536 ? sharedModule() : null;
+    const shared = module && (opts.threads ?? 1) >= 2 && floats * 4 <= SHARED_MEMORY_MAX_PAGES * 65536 ? sharedModule() : null;
     this.thread = shared ? kernelThread(shared) : null;
     if (module) {
       const pages = Math.max(1, Math.ceil((floats * 4) / 65536));
       this.memory = this.thread
-        ? new WebAssembly.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true })
+        ? new WebAssembly.Memory({ initial: pages, maximum: SHARED_MEMORY_MAX_PAGES, shared: true })
         : new WebAssembly.Memory({ initial: pages });
       const instance = new WebAssembly.Instance(this.thread ? shared! : module, { env: { mem: this.memory } });
       this.wasmGemm = instance.exports.gemm as GemmFn;
@@ -172,8 +171,8 @@ export class KernelHeap {
   /** Make the heap hold at least `floats` floats, keeping its contents. */
   grow(floats: number): void {
     if (floats <= this.f32.length) return;
-    if (this.thread && floats * 4 > SHARED_MAX_PAGES * 65536) {
-      throw new RangeError(`lib/model/mlp-kernels.ts: the MLP step needs ${Math.ceil((floats * 4) / 2 ** 20)} MiB, more than a shared heap's ${SHARED_MAX_PAGES / 16} MiB: use a smaller batch or SOUNDLAB_MLP_THREADS=1`);
+    if (this.thread && floats * 4 > SHARED_MEMORY_MAX_PAGES * 65536) {
+      throw new RangeError(`lib/model/mlp-kernels.ts: the MLP step needs ${Math.ceil((floats * 4) / 2 ** 20)} MiB, more than a shared heap's ${SHARED_MEMORY_MAX_PAGES / 16} MiB: use a smaller batch or SOUNDLAB_MLP_THREADS=1`);
     }
     if (this.memory) {
       this.memory.grow(Math.ceil((floats * 4 - this.memory.buffer.byteLength) / 65536));
