@@ -1,11 +1,10 @@
 // The batch featurizer: a list of clips → one feature row per clip, on worker threads, cached on disk.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { CNN_DEFAULTS, FEATURE_DEFAULTS } from '../defaults';
 import { Progress, ProgressMode } from '../util/progress';
-import { WorkerPool } from '../util/worker-pool';
+import { availableCores, WorkerPool } from '../util/worker-pool';
 import { cacheKeyer, FeatureCache, FileIndex } from './cache';
 import { FeatureName, featureVectorNames } from './descriptors';
 import { CachedJobResult, FeatureKind, JobContext, JobParams, relevantParams, runCachedJob } from './extract-job';
@@ -169,9 +168,6 @@ export async function closeFeatureWorkers(): Promise<void> {
   if (pool) await pool.close();
 }
 
-function defaultWorkers(): number {
-  return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
-}
 
 /** Fills in defaults and checks the options; throws RangeError for values that cannot work. */
 export function resolveParams(opts: ExtractOptions = {}): JobParams {
@@ -220,7 +216,7 @@ export async function extractFeatures(
 ): Promise<ExtractResult> {
   const started = Date.now();
   const params = resolveParams(opts);
-  const workers = opts.workers ?? defaultWorkers();
+  const workers = opts.workers ?? availableCores();
   if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`workers must be a non-negative integer, got ${workers}`);
   const list: readonly ExtractInput[] = 'items' in inputs ? inputs.items : inputs;
   const items = list.map((x) => (typeof x === 'string' ? { id: basename(x), path: x } : x));

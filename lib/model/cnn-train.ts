@@ -11,7 +11,6 @@
 // (HostAdam, the same update as lib/model/train.ts). Per step only clip indices and crop starts
 // travel; crops are cut from log-mel matrices in shared memory, the weights and gradients are shared
 // buffers too. The pool lives for the whole run (started once, not per epoch).
-import { availableParallelism, cpus } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -19,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { deriveSeed, mulberry32 } from '../util/random';
 import { CNN_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import { formatDuration } from '../util/progress';
-import { bootstrapSource } from '../util/worker-pool';
+import { availableCores, bootstrapSource } from '../util/worker-pool';
 import { HostAdam } from './adam';
 import type { CnnOptions } from './cnn';
 import { CnnReplica, flatWeights, setFlatWeights, type ShardResult } from './cnn-replica';
@@ -261,9 +260,6 @@ class WorkerEngine implements ReplicaEngine {
   }
 }
 
-function defaultWorkers(): number {
-  return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
-}
 
 /** Clip-level validation from per-patch probabilities: mean over each clip's patches, then loss and accuracy. */
 export function clipLevelScores(probs: Float32Array, rowsPerClip: readonly number[], labels: Int32Array, classCount: number): { loss: number; acc: number } {
@@ -318,7 +314,7 @@ export async function fitCnnOnCrops(model: tf.LayersModel, options: CnnOptions, 
   const restoreBest = opts.restoreBestWeights ?? true;
   const verbose = opts.verbose ?? 1;
   const log = opts.log ?? ((line: string) => console.log(line));
-  const workers = opts.workers ?? defaultWorkers();
+  const workers = opts.workers ?? availableCores();
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new CnnTrainError(`epochs must be a whole number ≥ 0, got ${epochs}`);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new CnnTrainError(`batchSize must be a whole number ≥ 1, got ${batchSize}`);
   if (!(Number.isInteger(workers) && workers >= 0)) throw new CnnTrainError(`workers must be a whole number ≥ 0, got ${workers}`);
@@ -511,7 +507,7 @@ export function movingAverage(ema: Float32Array | null, w: Float32Array, m: numb
  * share: rows × classes, in patch order. For evaluating many clips on every core.
  */
 export async function predictPatchesOnReplicas(model: tf.LayersModel, options: CnnOptions, patches: Float32Array, opts: { workers?: number } = {}): Promise<Float32Array> {
-  const workers = opts.workers ?? defaultWorkers();
+  const workers = opts.workers ?? availableCores();
   const [, nMels, frames] = model.inputs[0].shape as number[];
   const count = patches.length / (nMels * frames);
   if (!Number.isInteger(count)) throw new CnnTrainError(`${patches.length} values are not whole ${nMels} × ${frames} patches`);

@@ -1,5 +1,14 @@
 // Seeded dropout masks for training: a fresh, reproducible mask per batch, made cheaply in JavaScript.
 import * as tf from '@tensorflow/tfjs';
+import { MULBERRY32_STEP } from '../util/random';
+
+/** The state after `draws` draws from `state` (unsigned 32-bit). */
+export const advanceState = (state: number, draws: number): number => (state + Math.imul(draws, MULBERRY32_STEP)) >>> 0;
+
+/** A mask's kept value (1/(1 − rate)) and the 16-bit threshold below which a unit is kept. */
+export function maskConstants(rate: number): { scale: number; threshold: number } {
+  return { scale: 1 / (1 - rate), threshold: Math.round((1 - rate) * 65536) };
+}
 
 /**
  * Why not tfjs's own dropout: `tf.layers.dropout({ seed })` passes the same seed to `randomUniform` on
@@ -9,17 +18,6 @@ import * as tf from '@tensorflow/tfjs';
  * every batch its own mask, the mask already holds 0 or 1/keepProbability (inverted dropout, as Keras),
  * and applying it is one multiply — the same computation, on a mask that changes per batch.
  */
-/** mulberry32's increment: draw j hashes state + j·MULBERRY_STEP. */
-const MULBERRY_STEP = 0x6d2b79f5;
-
-/** The state after `draws` draws from `state` (unsigned 32-bit). */
-export const advanceState = (state: number, draws: number): number => (state + Math.imul(draws, MULBERRY_STEP)) >>> 0;
-
-/** A mask's kept value (1/(1 − rate)) and the 16-bit threshold below which a unit is kept. */
-export function maskConstants(rate: number): { scale: number; threshold: number } {
-  return { scale: 1 / (1 - rate), threshold: Math.round((1 - rate) * 65536) };
-}
-
 export class DropoutMaskStream {
   private state: number;
 
@@ -44,7 +42,7 @@ export class DropoutMaskStream {
     // `dropout` kernel of kernels/mlp.wat instead, the same values from `state` on.)
     let a = this.state;
     for (let i = 0; i < size; i += 2) {
-      a = (a + MULBERRY_STEP) >>> 0;
+      a = (a + MULBERRY32_STEP) >>> 0;
       let t = a;
       t = Math.imul(t ^ (t >>> 15), t | 1);
       t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

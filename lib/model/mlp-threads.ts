@@ -14,10 +14,9 @@
 // waking a sleeping thread (Atomics.wait/notify) costs tens of µs, a spin on a shared flag ~1 µs. So the
 // helper spins a little after each job and only then sleeps (between epochs, at the end).
 import { existsSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { bootstrapSource } from '../util/worker-pool';
+import { availableCores, bootstrapSource } from '../util/worker-pool';
 
 /** Most chunks a job has, and the kernel arguments per chunk. */
 export const MAX_CHUNKS = 8;
@@ -197,11 +196,6 @@ export class KernelThread {
 
 let shared: KernelThread | null | undefined;
 
-/** Cores this process may use. */
-function cores(): number {
-  return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
-}
-
 /**
  * The process's helper thread for the shared-memory kernels `module` (started on first use, kept for later
  * runs), or null with one core or SOUNDLAB_MLP_THREADS=1.
@@ -209,7 +203,7 @@ function cores(): number {
 export function kernelThread(module: WebAssembly.Module): KernelThread | null {
   if (shared === undefined) {
     const wanted = Number(process.env.SOUNDLAB_MLP_THREADS ?? 2);
-    shared = wanted >= 2 && cores() >= 2 && typeof SharedArrayBuffer === 'function' ? new KernelThread(module) : null;
+    shared = wanted >= 2 && availableCores() >= 2 && typeof SharedArrayBuffer === 'function' ? new KernelThread(module) : null;
   }
   return shared;
 }

@@ -7,6 +7,9 @@
 /** A generator of uniform numbers in [0, 1). */
 export type Rng = () => number;
 
+/** mulberry32's increment: its j-th draw hashes state + j·MULBERRY32_STEP (lib/model/dropout.ts jumps ahead with it). */
+export const MULBERRY32_STEP = 0x6d2b79f5;
+
 /**
  * mulberry32 (Tommy Ettinger): a fast 32-bit-state generator, good enough for data synthesis and shuffles.
  * @param seed any number; only its low 32 bits matter.
@@ -15,7 +18,7 @@ export type Rng = () => number;
 export function mulberry32(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    a = (a + MULBERRY32_STEP) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

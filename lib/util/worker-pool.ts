@@ -9,6 +9,7 @@
 //
 // Protocol (main → worker): { type: 'chunk', id, items, context }   (worker → main): { type: 'ready' },
 // { type: 'result', id, pos, result } per item, then { type: 'done', id } per chunk.
+import { availableParallelism, cpus } from 'node:os';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 
 /** What a worker module does with one item (synchronously or not), given its batch's context. */
@@ -86,6 +87,11 @@ interface WorkerMessage {
   id?: number;
   pos?: number;
   result?: unknown;
+}
+
+/** Cores this process may use: the default worker count of the featurizer, the CNN's replicas and the MLP's helper thread. */
+export function availableCores(): number {
+  return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
 }
 
 /** The bootstrap every worker runs: register tsx's CommonJS hook, then load the worker module (also used by lib/model/cnn-train.ts). */
