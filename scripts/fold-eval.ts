@@ -85,6 +85,8 @@ async function main(): Promise<void> {
   });
   if (!values.train || !values.test) throw new Error('usage: fold-eval --train DIR --test DIR [--models baseline,mlp,cnn,cnn+aug] [--epochs N] [--out FILE]');
   const seed = Number(values.seed);
+  const earlyStopping = values['early-stopping'] === undefined ? CNN_DEFAULTS.earlyStoppingSplit : Number(values['early-stopping']);
+  if (!(earlyStopping >= 0 && earlyStopping < 1)) throw new Error(`--early-stopping must be in [0, 1) (0: no early stopping), got '${values['early-stopping']}'`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   const models = values.models!.split(',').map((s) => s.trim());
   const backend = await selectBackend();
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
     });
     const trainClips = clipsOf(trainIdx);
     const testClips = clipsOf(testIdx);
-    const valSplit = validationSplitOf(trainClips, values['early-stopping'] === undefined ? CNN_DEFAULTS.earlyStoppingSplit : Number(values['early-stopping']), seed);
+    const valSplit = validationSplitOf(trainClips, earlyStopping, seed);
     const validation = valSplit.test.length ? subset(trainClips, valSplit.test) : undefined;
     for (const kind of cnnKinds) {
       let fit = subset(trainClips, valSplit.train);
